@@ -1,0 +1,3 @@
+"""orderdesk: a keyboard-driven order desk for small online shops."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+"""Allow `python -m orderdesk`."""
+
+from orderdesk.cli import main
+
+main()

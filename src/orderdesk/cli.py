@@ -1,0 +1,936 @@
+"""The `orderdesk` command: opens the desk, or runs one action over the same services.
+
+Exit codes: 0 done; 1 a domain or validation error, said in one line on stderr; 2 a usage
+error. The desk (Textual) is imported only when it is opened, so every other command
+starts fast.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+
+from orderdesk import __version__
+from orderdesk.errors import ImportRejected, OrderdeskError
+from orderdesk.i18n import LANGUAGES, set_language, t
+
+if TYPE_CHECKING:
+    from orderdesk.config import Settings
+    from orderdesk.db import Store
+
+
+@dataclass
+class Context:
+    db: str | None
+    lang: str | None
+    _store: Store | None = None
+    _settings: Settings | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            from orderdesk import config
+
+            self._settings = config.load()
+        return self._settings
+
+    def store(self) -> Store:
+        if self._store is None:
+            from orderdesk.db import open_store
+            from orderdesk.paths import db_target
+
+            self._store = open_store(db_target(self.db))
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.dispose()
+
+
+def _out(text: str = "") -> None:
+    click.echo(text)
+
+
+def _err(text: str) -> None:
+    click.echo(text, err=True)
+
+
+def _json(value: Any) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+def _fail(message: str) -> NoReturn:
+    _err(f"orderdesk: {message}")
+    raise click.exceptions.Exit(1)
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    metavar="PATH_OR_URL",
+    help="Database file or URL (default: ORDERDESK_DB, else orderdesk.db in the user data folder).",
+)
+@click.option("--lang", type=click.Choice(LANGUAGES), help="Language of messages (vi or en).")
+@click.version_option(__version__, prog_name="orderdesk")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, lang: str | None) -> None:
+    """orderdesk: the order desk of a small online shop. Without a command, opens the desk."""
+    state = Context(db=db, lang=lang)
+    ctx.obj = state
+    ctx.call_on_close(state.close)
+    if lang:
+        set_language(lang)
+    else:
+        set_language(state.settings.language)
+    from orderdesk.timeutil import set_local_timezone
+
+    set_local_timezone(state.settings.get("timezone"))
+    if ctx.invoked_subcommand is None:
+        _open_desk(state, state.store(), demo=False)
+
+
+def _open_desk(state: Context, store: Store, *, demo: bool) -> None:
+    from orderdesk.tui.app import run_desk
+
+    run_desk(store, state.settings, demo=demo)
+
+
+@cli.command()
+@click.option("--reset", is_flag=True, help="Throw the demo shop away and make a new one.")
+@click.option("--no-open", is_flag=True, help="Create the demo shop but do not open the desk.")
+@click.option(
+    "--orders",
+    "order_count",
+    type=click.IntRange(0, 200_000),
+    default=3000,
+    show_default=True,
+    help="How many orders the demo shop gets.",
+)
+@click.pass_obj
+def demo(state: Context, reset: bool, no_open: bool, order_count: int) -> None:
+    """Open the desk on a demo shop (created on first use, with Vietnamese data)."""
+    from orderdesk.db import open_store
+    from orderdesk.paths import demo_db_path
+    from orderdesk.services import demo as demo_service
+
+    target = state.db or str(demo_db_path())
+    if reset and state.db is None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(target + suffix).unlink(missing_ok=True)
+    store = open_store(target)
+    state._store = store
+    if demo_service.is_empty(store):
+        _err(t("demo.creating", orders=order_count))
+        summary = demo_service.populate(store, order_count=order_count)
+        _err(t("demo.created", products=summary.products, orders=summary.orders, path=target))
+    if not no_open:
+        _open_desk(state, store, demo=True)
+
+
+# ---------------------------------------------------------------------------- orders
+
+
+@cli.group()
+def order() -> None:
+    """Orders: add, list, show, confirm, cancel and move them along."""
+
+
+def _parse_items(items: Sequence[str]) -> list[Any]:
+    from orderdesk.services.orders import LineInput
+
+    lines = []
+    for item in items:
+        sku, sep, qty = item.rpartition("=")
+        if not sep or not sku.strip():
+            raise click.BadParameter(t("cli.item_format", value=item), param_hint="--item")
+        lines.append(LineInput(sku.strip(), qty.strip()))
+    return lines
+
+
+_ORDER_FIELDS = [
+    click.option("--name", help="Receiver's name."),
+    click.option("--phone", help="Receiver's phone (Vietnamese mobile, any format)."),
+    click.option("--email", help="Receiver's email."),
+    click.option("--street", help="House number and street / village."),
+    click.option("--ward", help="Ward (phường/xã/đặc khu), with or without diacritics."),
+    click.option("--province", help="Province or city (e.g. 'Hà Nội', 'hcm')."),
+    click.option("--item", "items", multiple=True, metavar="SKU=QTY", help="A line; repeat."),
+    click.option("--cod", help="Amount to collect on delivery (default: what is owed)."),
+    click.option("--paid", help="Amount already paid (deposit, bank transfer)."),
+    click.option("--shipping-fee", help="Shipping fee charged to the customer."),
+    click.option("--discount", help="Discount on the order."),
+    click.option(
+        "--payment", type=click.Choice(["cod", "prepaid", "bank"]), help="Payment method."
+    ),
+    click.option("--deliver-by", metavar="YYYY-MM-DD", help="Deliver-by date."),
+    click.option(
+        "--inspection",
+        type=click.Choice(["view", "try", "none"]),
+        help="May the buyer view / try the goods before paying.",
+    ),
+    click.option("--note", help="Note for the shop and the courier."),
+    click.option("--channel", help="Where the order came from (facebook, zalo, shop...)."),
+]
+
+
+def _order_fields(fn: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(_ORDER_FIELDS):
+        fn = option(fn)
+    return fn
+
+
+@order.command("add")
+@_order_fields
+@click.option("--code", help="Use this order code (e.g. a marketplace order number).")
+@click.option(
+    "--allow-backorder",
+    is_flag=True,
+    help="Save the order even if stock is short; it waits in awaiting_stock.",
+)
+@click.pass_obj
+def order_add(
+    state: Context,
+    items: tuple[str, ...],
+    code: str | None,
+    allow_backorder: bool,
+    **fields: str | None,
+) -> None:
+    """Add an order; prints its code."""
+    from orderdesk.services import orders
+    from orderdesk.services.orders import OrderCreate
+
+    missing = [
+        name for name in ("name", "phone", "street", "ward", "province") if not fields.get(name)
+    ]
+    if missing or not items:
+        names = ", ".join("--" + n for n in missing + ([] if items else ["item"]))
+        raise click.UsageError(t("cli.missing_options", names=names))
+    data = OrderCreate(
+        name=fields["name"] or "",
+        phone=fields["phone"] or "",
+        street=fields["street"] or "",
+        ward=fields["ward"] or "",
+        province=fields["province"] or "",
+        email=fields["email"] or "",
+        items=_parse_items(items),
+        code=code or "",
+        channel=fields["channel"] or "",
+        shipping_fee=fields["shipping_fee"] or 0,
+        discount=fields["discount"] or 0,
+        paid=fields["paid"],
+        cod=fields["cod"],
+        payment=fields["payment"] or "cod",
+        deliver_by=fields["deliver_by"],
+        inspection=fields["inspection"] or "view",
+        note=fields["note"] or "",
+    )
+    with state.store().write() as session:
+        created = orders.create(session, data, allow_backorder=allow_backorder)
+    if created.status.value == "awaiting_stock":
+        _err(t("cli.order.awaiting", code=created.code))
+    _out(created.code)
+
+
+@order.command("edit")
+@click.argument("code")
+@_order_fields
+@click.option(
+    "--allow-backorder",
+    is_flag=True,
+    help="If the new quantities are short, let the order wait for stock.",
+)
+@click.pass_obj
+def order_edit(
+    state: Context, code: str, items: tuple[str, ...], allow_backorder: bool, **fields: str | None
+) -> None:
+    """Change a pending order (items given replace all lines)."""
+    from orderdesk.services import orders
+    from orderdesk.services.orders import OrderEdit
+
+    changes = OrderEdit(**{k: v for k, v in fields.items()})
+    if items:
+        changes.items = _parse_items(items)
+    with state.store().write() as session:
+        edited = orders.edit(session, code, changes, allow_backorder=allow_backorder)
+    _out(t("cli.order.edited", code=edited.code, status=edited.status))
+
+
+def _status_option() -> Callable[..., Any]:
+    from orderdesk.models.enums import OrderStatus
+
+    return click.option(
+        "--status",
+        type=click.Choice([s.value for s in OrderStatus]),
+        help="Only orders in this status.",
+    )
+
+
+@order.command("list")
+@_status_option()
+@click.option("--search", default="", help="Code, name or phone; diacritics ignored.")
+@click.option("--limit", type=click.IntRange(1), default=None, help="At most this many.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def order_list(
+    state: Context, status: str | None, search: str, limit: int | None, as_json: bool
+) -> None:
+    """List orders, newest first."""
+    from orderdesk import validation
+    from orderdesk.models.enums import OrderStatus
+    from orderdesk.models.money import format_money
+    from orderdesk.services import orders
+    from orderdesk.timeutil import format_local
+
+    wanted = OrderStatus(status) if status else None
+    with state.store().read() as session:
+        if as_json:
+            _json(
+                [
+                    o.to_json()
+                    for o in orders.list_orders(session, status=wanted, search=search, limit=limit)
+                ]
+            )
+            return
+        rows = orders.list_rows(session, status=wanted, search=search, limit=limit or 10**9)
+    _table(
+        [
+            t("col.code"),
+            t("col.status"),
+            t("col.created"),
+            t("col.name"),
+            t("col.phone"),
+            t("col.province"),
+            t("col.total"),
+            t("col.cod"),
+        ],
+        [
+            [
+                r.code,
+                t(f"status.{r.status.value}"),
+                format_local(r.created_at),
+                r.name,
+                validation.display_phone(r.phone),
+                r.province,
+                format_money(r.total),
+                format_money(r.cod),
+            ]
+            for r in rows
+        ],
+        right={6, 7},
+    )
+
+
+def _table(headers: list[str], rows: list[list[str]], right: set[int] | None = None) -> None:
+    right = right or set()
+    widths = [len(h) for h in headers]
+    for row in rows:
+        widths = [max(w, len(str(c))) for w, c in zip(widths, row, strict=True)]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(
+            str(c).rjust(w) if i in right else str(c).ljust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
+
+    _out(line(headers))
+    for row in rows:
+        _out(line(row))
+
+
+@order.command("show")
+@click.argument("code")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def order_show(state: Context, code: str, as_json: bool) -> None:
+    """Show one order: customer, lines, money, checklist and history."""
+    from orderdesk import validation
+    from orderdesk.models.money import format_money
+    from orderdesk.services import orders
+    from orderdesk.timeutil import format_local
+
+    with state.store().read() as session:
+        found = orders.detail(session, code)
+    o = found.order
+    if as_json:
+        data = o.to_json()
+        data["history"] = [e.to_json() for e in found.history]
+        data["checklist"] = {
+            "passed": found.checklist.passed,
+            "items": [i.to_json() for i in found.checklist.items],
+        }
+        _json(data)
+        return
+    _out(
+        f"{o.code}  [{t('status.' + o.status.value)}]  {format_local(o.created_at)}"
+        + (f"  ({o.channel})" if o.channel else "")
+    )
+    _out(f"{o.name}  {validation.display_phone(o.phone)}  {o.email}".rstrip())
+    _out(", ".join(p for p in (o.street, o.ward, o.district, o.province) if p))
+    _out()
+    _table(
+        [t("col.sku"), t("col.product"), t("col.qty"), t("col.unit_price"), t("col.amount")],
+        [
+            [
+                line.sku,
+                (line.name + (f" ({line.variant})" if line.variant else "")),
+                str(line.qty),
+                format_money(line.unit_price),
+                format_money(line.amount),
+            ]
+            for line in o.lines
+        ],
+        right={2, 3, 4},
+    )
+    _out()
+    for label, amount in (
+        (t("col.subtotal"), o.subtotal),
+        (t("col.shipping_fee"), o.shipping_fee),
+        (t("col.discount"), -o.discount),
+        (t("col.total"), o.total),
+        (t("col.paid"), o.paid),
+        (t("col.cod"), o.cod),
+    ):
+        _out(f"{label:>20}  {format_money(amount):>14}")
+    _out(f"{t('col.payment'):>20}  {t('payment.' + o.payment.value)}")
+    _out(f"{t('col.inspection'):>20}  {t('inspection.' + o.inspection.value)}")
+    if o.deliver_by:
+        _out(f"{t('col.deliver_by'):>20}  {o.deliver_by:%d/%m/%Y}")
+    if o.note:
+        _out(f"{t('col.note'):>20}  {o.note}")
+    if o.cancel_reason:
+        _out(f"{t('col.cancel_reason'):>20}  {o.cancel_reason}")
+    _out()
+    _out(t("cli.checklist"))
+    for item in found.checklist.items:
+        mark = "✓" if item.passed else "✗"
+        reason = f" — {t(item.reason_key, **item.reason_params)}" if item.reason_key else ""
+        _out(f"  {mark} {t('check.group.' + item.group)} / {t('check.' + item.key)}{reason}")
+    _out()
+    _out(t("cli.history"))
+    for event in found.history:
+        move = ""
+        if event.to_status is not None and event.from_status is not event.to_status:
+            before = t("status." + event.from_status.value) if event.from_status else "—"
+            move = f" {before} → {t('status.' + event.to_status.value)}"
+        _out(
+            f"  {format_local(event.at)}  {t('event.' + event.action)}{move}"
+            + (f"  {json.dumps(event.detail, ensure_ascii=False)}" if event.detail else "")
+        )
+
+
+def _each(state: Context, codes: Sequence[str], run: Callable[[Any, str], Any]) -> None:
+    """Run one action per order, each in its own transaction; exit 1 if any failed."""
+    failed = 0
+    for code in codes:
+        try:
+            with state.store().write() as session:
+                result = run(session, code)
+        except OrderdeskError as error:
+            failed += 1
+            _err(f"orderdesk: {error}")
+            continue
+        _out(t("cli.order.now", code=result.code, status=result.status))
+    if failed:
+        raise click.exceptions.Exit(1)
+
+
+@order.command("confirm")
+@click.argument("codes", nargs=-1, required=True)
+@click.option(
+    "--all-ticked",
+    is_flag=True,
+    help="I checked every manual item with the customer (contact, items, delivery).",
+)
+@click.pass_obj
+def order_confirm(state: Context, codes: tuple[str, ...], all_ticked: bool) -> None:
+    """Confirm orders whose checklist passes."""
+    from orderdesk.services import orders
+
+    _each(state, codes, lambda s, c: orders.confirm(s, c, tick_all=all_ticked))
+
+
+@order.command("cancel")
+@click.argument("codes", nargs=-1, required=True)
+@click.option("--reason", default="", help="Why (kept in the order's history).")
+@click.pass_obj
+def order_cancel(state: Context, codes: tuple[str, ...], reason: str) -> None:
+    """Cancel orders; their stock goes back on the shelf."""
+    from orderdesk.services import orders
+
+    _each(state, codes, lambda s, c: orders.cancel(s, c, reason=reason))
+
+
+def _action_command(name: str, action_value: str, help_text: str) -> None:
+    @order.command(name, help=help_text)
+    @click.argument("codes", nargs=-1, required=True)
+    @click.option("--note", default="", help="A note for the order's history.")
+    @click.pass_obj
+    def command(state: Context, codes: tuple[str, ...], note: str) -> None:
+        from orderdesk.models.enums import Action
+        from orderdesk.services import orders
+
+        action = Action(action_value)
+        _each(state, codes, lambda s, c: orders.apply(s, c, action, reason=note))
+
+
+for _name, _action, _help in (
+    ("pack", "pack", "Mark confirmed orders packed."),
+    ("ship", "ship", "Mark packed orders handed to the carrier (stock leaves the shelf)."),
+    ("deliver", "deliver", "Mark shipped orders delivered."),
+    ("fail", "fail_delivery", "Mark a delivery attempt failed."),
+    ("redeliver", "redeliver", "Send a failed delivery out again."),
+    ("returning", "start_return", "Mark orders on their way back to the shop."),
+    ("returned", "mark_returned", "Mark orders back in the shop (stock goes back)."),
+):
+    _action_command(_name, _action, _help)
+
+
+@order.command("tick")
+@click.argument("code")
+@click.argument("items", nargs=-1, required=True)
+@click.option("--off", is_flag=True, help="Untick instead.")
+@click.pass_obj
+def order_tick(state: Context, code: str, items: tuple[str, ...], off: bool) -> None:
+    """Tick manual checklist items (contact.confirmed, product.confirmed, other.confirmed)."""
+    from orderdesk.services import orders
+
+    with state.store().write() as session:
+        for item in items:
+            orders.tick(session, code, item, on=not off)
+    _out(t("cli.ticked", code=code, count=len(items)))
+
+
+# ---------------------------------------------------------------------------- products and stock
+
+
+@cli.group()
+def product() -> None:
+    """Products of the catalog."""
+
+
+@product.command("add")
+@click.option("--sku", required=True)
+@click.option("--name", required=True)
+@click.option("--price", required=True, help="Price in đồng.")
+@click.option("--variant", default="")
+@click.option("--color", default="")
+@click.option("--size", default="")
+@click.option("--weight-g", default="0", help="Weight in grams.")
+@click.option("--barcode", default=None)
+@click.option("--low-stock", default="0", help="Warn when available stock is at or below this.")
+@click.pass_obj
+def product_add(state: Context, **fields: str) -> None:
+    """Add a product, or update the one with this SKU."""
+    from orderdesk.services import products
+    from orderdesk.services.products import ProductCreate
+
+    data = ProductCreate(**fields)  # type: ignore[arg-type]
+    with state.store().write() as session:
+        saved, created = products.save(session, data)
+    _out(t("cli.product.created" if created else "cli.product.updated", sku=saved.sku))
+
+
+@product.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def product_list(state: Context, as_json: bool) -> None:
+    """List the catalog."""
+    from orderdesk.models.money import format_money
+    from orderdesk.services import products
+
+    with state.store().read() as session:
+        rows = products.list_products(session)
+    if as_json:
+        _json([p.to_json() for p in rows])
+        return
+    _table(
+        [t("col.sku"), t("col.product"), t("col.variant"), t("col.price"), t("col.barcode")],
+        [
+            [
+                p.sku,
+                p.name,
+                " / ".join(x for x in (p.variant, p.color, p.size) if x),
+                format_money(p.price),
+                p.barcode or "",
+            ]
+            for p in rows
+        ],
+        right={3},
+    )
+
+
+@cli.group()
+def stock() -> None:
+    """Stock: on hand, reserved, available; receive and adjust."""
+
+
+@stock.command("list")
+@click.option("--search", default="")
+@click.option("--low", is_flag=True, help="Only SKUs at or below their low-stock level.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def stock_list(state: Context, search: str, low: bool, as_json: bool) -> None:
+    """Stock per SKU."""
+    from orderdesk.services import stock as stock_service
+
+    with state.store().read() as session:
+        rows = stock_service.list_stock(session, search=search, low_only=low)
+    if as_json:
+        _json([{**r.to_json(), "low": r.is_low} for r in rows])
+        return
+    _table(
+        [
+            t("col.sku"),
+            t("col.product"),
+            t("col.on_hand"),
+            t("col.reserved"),
+            t("col.available"),
+            "",
+        ],
+        [
+            [
+                r.sku,
+                r.name + (f" ({r.variant})" if r.variant else ""),
+                str(r.on_hand),
+                str(r.reserved),
+                str(r.available),
+                t("stock.low") if r.is_low else "",
+            ]
+            for r in rows
+        ],
+        right={2, 3, 4},
+    )
+
+
+def _report_released(codes: list[str]) -> None:
+    if codes:
+        _out(t("cli.stock.released", count=len(codes), codes=", ".join(codes)))
+
+
+@stock.command("receive")
+@click.argument("sku")
+@click.argument("qty")
+@click.option("--note", default="", help="Supplier, delivery note...")
+@click.pass_obj
+def stock_receive(state: Context, sku: str, qty: str, note: str) -> None:
+    """Goods arrived: add QTY on hand; waiting orders are served oldest first."""
+    from orderdesk.services import stock as stock_service
+
+    with state.store().write() as session:
+        row, released = stock_service.receive(session, sku, qty, note=note)
+    _out(
+        t(
+            "cli.stock.now",
+            sku=row.sku,
+            on_hand=row.on_hand,
+            reserved=row.reserved,
+            available=row.available,
+        )
+    )
+    _report_released(released)
+
+
+@stock.command("adjust", context_settings={"ignore_unknown_options": True})
+@click.argument("sku")
+@click.argument("delta")
+@click.option("--reason", required=True, help="Why (count, damage, loss...).")
+@click.pass_obj
+def stock_adjust(state: Context, sku: str, delta: str, reason: str) -> None:
+    """Correct on-hand stock by DELTA (+5, -2) with a reason."""
+    from orderdesk.services import stock as stock_service
+
+    with state.store().write() as session:
+        row, released = stock_service.adjust(session, sku, delta, reason=reason)
+    _out(
+        t(
+            "cli.stock.now",
+            sku=row.sku,
+            on_hand=row.on_hand,
+            reserved=row.reserved,
+            available=row.available,
+        )
+    )
+    _report_released(released)
+
+
+@stock.command("history")
+@click.argument("sku")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def stock_history(state: Context, sku: str, as_json: bool) -> None:
+    """Every movement of one SKU, newest first."""
+    from orderdesk.services import stock as stock_service
+    from orderdesk.timeutil import format_local
+
+    with state.store().read() as session:
+        moves = stock_service.history(session, sku)
+    if as_json:
+        _json([m.to_json() for m in moves])
+        return
+    _table(
+        [
+            t("col.when"),
+            t("col.move"),
+            t("col.on_hand"),
+            t("col.reserved"),
+            t("col.code"),
+            t("col.reason"),
+        ],
+        [
+            [
+                format_local(m.at),
+                t("move." + m.kind.value),
+                f"{m.on_hand_delta:+d}",
+                f"{m.reserved_delta:+d}",
+                m.order_code or "",
+                m.reason,
+            ]
+            for m in moves
+        ],
+        right={2, 3},
+    )
+
+
+@cli.group()
+def customer() -> None:
+    """Customers, found by phone."""
+
+
+@customer.command("show")
+@click.argument("phone")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def customer_show(state: Context, phone: str, as_json: bool) -> None:
+    """A customer's details and order counts."""
+    from orderdesk import validation
+    from orderdesk.models.money import format_money
+    from orderdesk.services import customers
+
+    with state.store().read() as session:
+        found = customers.by_phone(session, phone)
+    if as_json:
+        _json(found.to_json())
+        return
+    _out(f"{found.name}  {validation.display_phone(found.phone)}  {found.email}".rstrip())
+    _out(", ".join(p for p in (found.street, found.ward, found.province) if p))
+    _out(
+        t(
+            "cli.customer.summary",
+            orders=found.orders,
+            spent=format_money(found.spent),
+            refused=found.refused,
+        )
+    )
+
+
+# ---------------------------------------------------------------------------- files
+
+
+class _DryRun(Exception):
+    def __init__(self, result: Any) -> None:
+        super().__init__()
+        self.result = result
+
+
+@contextmanager
+def _reporting_import(path: str) -> Iterator[None]:
+    try:
+        yield
+    except ImportRejected as error:
+        _err(f"orderdesk: {error}")
+        for row_error in error.errors:
+            _err("  " + row_error.message())
+        raise click.exceptions.Exit(1) from None
+
+
+@cli.command("import")
+@click.argument("kind", type=click.Choice(["products", "orders"]))
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check the file and report; write nothing.")
+@click.pass_obj
+def import_(state: Context, kind: str, file: Path, dry_run: bool) -> None:
+    """Import products or orders from CSV or XLSX: all rows, or nothing."""
+    from orderdesk.io.orders import import_orders
+    from orderdesk.io.products import import_products
+
+    run = import_products if kind == "products" else import_orders
+    with _reporting_import(str(file)):
+        try:
+            with state.store().write() as session:
+                result = run(session, file)
+                if dry_run:
+                    raise _DryRun(result)
+        except _DryRun as rolled_back:
+            result = rolled_back.result
+    for warning in result.warnings:
+        _err(t("cli.warning", text=warning))
+    prefix = t("cli.dry_run") + " " if dry_run else ""
+    if kind == "products":
+        _out(
+            prefix
+            + t(
+                "cli.import.products",
+                rows=result.rows,
+                created=result.created,
+                updated=result.updated,
+            )
+        )
+    else:
+        _out(
+            prefix
+            + t(
+                "cli.import.orders",
+                rows=result.rows,
+                created=result.created,
+                pending=result.pending,
+                awaiting=result.awaiting,
+            )
+        )
+
+
+@cli.command("export")
+@click.argument("kind", type=click.Choice(["orders", "products", "customers"]))
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@_status_option()
+@click.pass_obj
+def export(state: Context, kind: str, file: Path, status: str | None) -> None:
+    """Export to CSV (safe to open in Excel or LibreOffice)."""
+    from orderdesk.io.customers import export_customers
+    from orderdesk.io.orders import export_orders
+    from orderdesk.io.products import export_products
+    from orderdesk.models.enums import OrderStatus
+
+    try:
+        with state.store().read() as session:
+            if kind == "orders":
+                count = export_orders(session, file, status=OrderStatus(status) if status else None)
+            elif kind == "products":
+                count = export_products(session, file)
+            else:
+                count = export_customers(session, file)
+    except OSError as error:
+        _fail(t("err.file.write", path=str(file), reason=error.strerror or str(error)))
+    _out(t("cli.exported", count=count, kind=t("kind." + kind), path=str(file)))
+
+
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.pass_obj
+def backup(state: Context, file: Path) -> None:
+    """A consistent copy of the database, safe while the desk is open."""
+    from orderdesk.db import backup_to
+
+    dest = backup_to(state.store(), file)
+    _out(t("cli.backup.done", path=str(dest)))
+
+
+@cli.command()
+@click.pass_obj
+def doctor(state: Context) -> None:
+    """Check that stock, ledger and orders agree; exit 1 listing what is wrong."""
+    from orderdesk.services import doctor as doctor_service
+
+    with state.store().read() as session:
+        problems = doctor_service.run(session)
+    if not problems:
+        _out(t("doctor.ok"))
+        return
+    for problem in problems:
+        _err("  " + problem.message())
+    _fail(t("doctor.failed", count=len(problems)))
+
+
+# ---------------------------------------------------------------------------- config
+
+
+@cli.group("config")
+def config_group() -> None:
+    """Shop settings (name, address, printers, language, keys)."""
+
+
+@config_group.command("show")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def config_show(state: Context, as_json: bool) -> None:
+    """Print every setting and the file it lives in."""
+    from orderdesk import config
+
+    rows = config.show(state.settings)
+    if as_json:
+        _json(dict(rows))
+        return
+    _out(f"# {state.settings.path}")
+    for key, value in rows:
+        _out(f"{key} = {value}")
+
+
+@config_group.command("set")
+@click.argument("key")
+@click.argument("value")
+@click.pass_obj
+def config_set(state: Context, key: str, value: str) -> None:
+    """Change one setting, e.g. `config set shop.name "Tiệm Áo Lan"`."""
+    from orderdesk import config
+
+    stored = config.set_value(key, value)
+    _out(f"{key} = {stored}")
+
+
+# ---------------------------------------------------------------------------- entry point
+
+
+def _log_crash() -> Path | None:
+    from orderdesk.paths import log_path, private_dir
+
+    path = log_path()
+    try:
+        private_dir(path.parent)
+        handler = logging.FileHandler(path, encoding="utf-8")
+        path.chmod(0o600)  # tracebacks may quote customer data
+    except OSError:
+        return None
+    logger = logging.getLogger("orderdesk")
+    logger.addHandler(handler)
+    logger.error("unexpected error\n%s", traceback.format_exc())
+    handler.close()
+    logger.removeHandler(handler)
+    return path
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console entry point: never lets a traceback reach the seller."""
+    try:
+        code = cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="orderdesk",
+            standalone_mode=False,
+        )
+    except click.exceptions.Exit as done:
+        code = done.exit_code
+    except click.ClickException as error:
+        error.show()
+        code = error.exit_code
+    except click.exceptions.Abort:
+        _err(t("cli.aborted"))
+        code = 1
+    except OrderdeskError as error:
+        _err(f"orderdesk: {error}")
+        code = 1
+    except KeyboardInterrupt:
+        _err(t("cli.aborted"))
+        code = 130
+    except Exception:  # noqa: BLE001 - the last line of defence, logged in full
+        where = _log_crash()
+        _err(t("cli.crashed", path=str(where) if where else "-"))
+        code = 1
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,236 @@
+"""The store: engine factory, session scopes, SQLite settings and schema upgrades.
+
+SQLite is the default and is tuned for several terminals on one file: WAL so readers never
+wait for the writer, `synchronous=FULL` so a power cut keeps the last orders, a 10 s busy
+timeout, and write transactions that begin IMMEDIATE so two writers queue instead of one
+failing with "database is locked" half-way through an order (see FIELD_NOTES.md).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.pool import StaticPool
+from sqlmodel import Session
+
+from orderdesk.errors import StoreError
+from orderdesk.paths import private_dir
+
+# The newest migration. Checked against Alembic's scripts by a test, so opening an
+# up-to-date database never has to load Alembic (a tenth of a second at every start).
+SCHEMA_HEAD = "0001"
+BUSY_TIMEOUT_MS = 10_000
+_BEGIN_OPTION = "orderdesk_begin"
+
+
+def to_url(target: str | Path) -> str:
+    """A SQLAlchemy URL from a path or URL given by the user."""
+    text = str(target)
+    if "://" in text:
+        return text
+    return f"sqlite:///{Path(text).expanduser().resolve()}"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The database file behind a SQLite URL, or None (in-memory, or another backend)."""
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def _create_private_file(path: Path) -> None:
+    private_dir(path.parent)
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)
+    os.chmod(path, 0o600)
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`; SQLite files are created owner-only and tuned as above."""
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return sa.create_engine(url, pool_pre_ping=True)
+    path = sqlite_path(url)
+    if path is None:
+        engine = sa.create_engine(
+            url, poolclass=StaticPool, connect_args={"check_same_thread": False}
+        )
+    else:
+        _create_private_file(path)
+        engine = sa.create_engine(
+            url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+        )
+    _tune_sqlite(engine, in_memory=path is None)
+    return engine
+
+
+def _tune_sqlite(engine: Engine, *, in_memory: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        # Take transaction control from pysqlite so we can say BEGIN IMMEDIATE ourselves.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        if not in_memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute(f"PRAGMA synchronous={os.environ.get('OD_SYNC', 'FULL')}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: sa.Connection) -> None:
+        mode = conn.get_execution_options().get(_BEGIN_OPTION, "IMMEDIATE")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def dialect_insert(session_or_conn: Any) -> Any:
+    """`insert()` of the backend's dialect: SQLite and PostgreSQL both give ON CONFLICT."""
+    name = (
+        session_or_conn.get_bind().dialect.name
+        if hasattr(session_or_conn, "get_bind")
+        else session_or_conn.dialect.name
+    )
+    if name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
+def _is_busy(error: BaseException) -> bool:
+    return isinstance(error, OperationalError) and "locked" in str(error.orig).lower()
+
+
+class Store:
+    """One database: an engine plus the two kinds of unit of work a user action needs."""
+
+    def __init__(self, url: str, engine: Engine | None = None) -> None:
+        self.url = url
+        self.engine = engine or make_engine(url)
+        self._reader = self.engine.execution_options(**{_BEGIN_OPTION: "DEFERRED"})
+
+    @property
+    def path(self) -> Path | None:
+        return sqlite_path(self.url)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One user action: everything inside commits together or not at all."""
+        try:
+            with Session(self.engine, expire_on_commit=False) as session, session.begin():
+                yield session
+        except DBAPIError as error:
+            if _is_busy(error):
+                raise StoreError("err.db_busy") from error
+            raise
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A consistent snapshot for reading; never blocks or is blocked by a writer."""
+        with Session(self._reader, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(target: str | Path, *, upgrade: bool = True) -> Store:
+    """Open (creating if needed) the database at `target` and bring its schema up to date."""
+    url = to_url(target)
+    try:
+        store = Store(url)
+    except sa.exc.ArgumentError as error:
+        raise StoreError("err.db_url", url=url) from error
+    except OSError as error:
+        raise StoreError("err.db_open", url=url, reason=error.strerror or str(error)) from error
+    try:
+        if upgrade:
+            ensure_schema(store)
+    except StoreError:
+        store.dispose()
+        raise
+    except (DBAPIError, sqlite3.DatabaseError) as error:
+        store.dispose()
+        raise StoreError(
+            "err.db_open", url=url, reason=str(getattr(error, "orig", error))
+        ) from error
+    return store
+
+
+def current_revision(store: Store) -> str | None:
+    with store.engine.connect() as conn:
+        tables = sa.inspect(conn).get_table_names()
+        if "alembic_version" not in tables:
+            if tables:
+                raise StoreError("err.db_foreign", url=store.url)
+            return None
+        return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def ensure_schema(store: Store) -> Path | None:
+    """Upgrade to the newest schema; back the file up first. Returns the backup's path."""
+    revision = current_revision(store)
+    if revision == SCHEMA_HEAD:
+        return None
+    from orderdesk import migrate
+
+    if revision is not None and revision not in migrate.known_revisions():
+        raise StoreError("err.db_newer", url=store.url, revision=revision)
+    backup_path = None
+    if revision is not None and store.path is not None:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        backup_path = store.path.with_name(f"{store.path.stem}.before-upgrade-{stamp}.db")
+        backup_to(store, backup_path)
+    migrate.upgrade(store.engine)
+    return backup_path
+
+
+def backup_to(store: Store, dest: Path) -> Path:
+    """A consistent copy of a SQLite database, safe while other terminals write to it."""
+    source = store.path
+    if source is None:
+        raise StoreError("err.backup_not_sqlite")
+    dest = dest.expanduser().resolve()
+    if dest == source.resolve():
+        raise StoreError("err.backup_same_file")
+    if dest.exists():
+        raise StoreError("err.backup_exists", path=str(dest))
+    private_dir(dest.parent)
+    tmp = dest.with_name(dest.name + ".tmp")
+    tmp.unlink(missing_ok=True)
+    _create_private_file(tmp)
+    try:
+        src = sqlite3.connect(source, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            out = sqlite3.connect(tmp)
+            try:
+                # pages=-1: one step, so a busy writer cannot make it restart forever.
+                src.backup(out, pages=-1)
+                out.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                out.close()
+        finally:
+            src.close()
+        os.replace(tmp, dest)
+    except sqlite3.Error as error:
+        tmp.unlink(missing_ok=True)
+        raise StoreError("err.backup_failed", reason=str(error)) from error
+    return dest

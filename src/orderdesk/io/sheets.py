@@ -1,0 +1,127 @@
+"""Reading a table from CSV (UTF-8, BOM or not, comma or semicolon) or XLSX.
+
+Row numbers are the spreadsheet's own (the header is row 1), so an error message points
+at the row the seller sees when they open the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from orderdesk.errors import OrderdeskError
+from orderdesk.io.csvout import unneutralize
+from orderdesk.text import clean
+
+_MAX_ROWS = 200_000
+
+
+class FileUnreadable(OrderdeskError):
+    pass
+
+
+@dataclass
+class Sheet:
+    headers: list[str]
+    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return (
+            value.date().isoformat()
+            if value.time() == datetime.min.time()
+            else value.isoformat(" ")
+        )
+    if isinstance(value, date):
+        return value.isoformat()
+    return clean(unneutralize(str(value)))
+
+
+def _header(value: str) -> str:
+    return clean(value).lower()
+
+
+def _build(path: Path, raw_rows: list[list[object]]) -> Sheet:
+    # The header is the first row with anything in it.
+    start = next((i for i, row in enumerate(raw_rows) if any(_cell(v) for v in row)), None)
+    if start is None:
+        raise FileUnreadable("err.file.empty", path=str(path))
+    headers = [_header(_cell(v)) for v in raw_rows[start]]
+    named = [h for h in headers if h]
+    duplicated = sorted({h for h in named if named.count(h) > 1})
+    if duplicated:
+        raise FileUnreadable(
+            "err.file.duplicate_header", path=str(path), columns=", ".join(duplicated)
+        )
+    sheet = Sheet([h for h in headers if h])
+    for offset, raw in enumerate(raw_rows[start + 1 :], start=start + 2):
+        values = {h: _cell(v) for h, v in zip(headers, raw, strict=False) if h}
+        if any(values.values()):
+            for h in sheet.headers:
+                values.setdefault(h, "")
+            sheet.rows.append((offset, values))
+    if len(sheet.rows) > _MAX_ROWS:
+        raise FileUnreadable("err.file.too_many_rows", path=str(path), max=_MAX_ROWS)
+    return sheet
+
+
+def read_csv(path: Path, data: bytes) -> Sheet:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise FileUnreadable("err.file.encoding", path=str(path)) from None
+    if "\x00" in text:
+        raise FileUnreadable("err.file.binary", path=str(path))
+    first = text.split("\n", 1)[0]
+    counts = {d: first.count(d) for d in (",", ";", "\t")}
+    delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+    try:
+        rows: list[list[object]] = list(
+            csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        )
+    except csv.Error as error:
+        raise FileUnreadable("err.file.csv", path=str(path), reason=str(error)) from None
+    return _build(path, rows)
+
+
+def read_xlsx(path: Path) -> Sheet:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        raise FileUnreadable(
+            "err.file.xlsx", path=str(path), reason=str(error) or type(error).__name__
+        ) from None
+    try:
+        sheet = book.worksheets[0]
+        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+    return _build(path, rows)
+
+
+def read_table(path: Path) -> Sheet:
+    """The first sheet of an XLSX file, or a CSV file, as header names and rows."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise FileUnreadable("err.file.missing", path=str(path)) from None
+    except IsADirectoryError:
+        raise FileUnreadable("err.file.missing", path=str(path)) from None
+    except OSError as error:
+        raise FileUnreadable("err.file.read", path=str(path), reason=error.strerror or "") from None
+    if data[:4] == b"PK\x03\x04" or path.suffix.lower() in (".xlsx", ".xlsm"):
+        return read_xlsx(path)
+    return read_csv(path, data)

@@ -1,0 +1,1 @@
+"""Tables, enums, read shapes and money helpers of the store."""

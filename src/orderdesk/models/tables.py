@@ -1,0 +1,218 @@
+"""The tables of the store. Only services touch these; the desk and CLI get read shapes.
+
+Money is integer đồng, weights are grams, times are UTC. The CHECK constraints are a
+second line of defence behind the services: stock can never go negative or be reserved
+beyond what is on hand, even by a bug.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from orderdesk.models.enums import Action, Inspection, MoveKind, OrderStatus, PaymentMethod
+from orderdesk.models.types import UTCDateTime, enum_type
+from orderdesk.timeutil import utcnow
+
+
+def _now_field() -> datetime:
+    return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)  # type: ignore[no-any-return]
+
+
+def _when_field() -> datetime | None:
+    return Field(default=None, sa_type=UTCDateTime, nullable=True)  # type: ignore[no-any-return]
+
+
+class Product(SQLModel, table=True):
+    __tablename__ = "products"
+    __table_args__ = (
+        sa.CheckConstraint("price >= 0", name="product_price_nonneg"),
+        sa.CheckConstraint("weight_g >= 0", name="product_weight_nonneg"),
+        sa.CheckConstraint("low_stock >= 0", name="product_low_stock_nonneg"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    sku: str = Field(max_length=64, unique=True)
+    name: str = Field(max_length=200)
+    variant: str = Field(default="", max_length=100)
+    color: str = Field(default="", max_length=50)
+    size: str = Field(default="", max_length=30)
+    price: int = 0
+    weight_g: int = 0
+    barcode: str | None = Field(default=None, max_length=64, unique=True)
+    low_stock: int = 0
+    active: bool = True
+    search_key: str = Field(default="", max_length=500)
+    created_at: datetime = _now_field()
+    updated_at: datetime = _now_field()
+
+
+class Stock(SQLModel, table=True):
+    __tablename__ = "stock"
+    __table_args__ = (
+        sa.CheckConstraint("on_hand >= 0", name="stock_on_hand_nonneg"),
+        sa.CheckConstraint("reserved >= 0", name="stock_reserved_nonneg"),
+        sa.CheckConstraint("reserved <= on_hand", name="stock_reserved_le_on_hand"),
+    )
+
+    product_id: int = Field(foreign_key="products.id", primary_key=True)
+    on_hand: int = 0
+    reserved: int = 0
+
+
+class StockMove(SQLModel, table=True):
+    """One row of the stock ledger; stock figures are always the sums of these."""
+
+    __tablename__ = "stock_moves"
+    __table_args__ = (sa.Index("ix_stock_moves_product", "product_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    product_id: int = Field(foreign_key="products.id")
+    kind: MoveKind = Field(sa_type=enum_type(MoveKind))
+    on_hand_delta: int = 0
+    reserved_delta: int = 0
+    order_id: int | None = Field(default=None, foreign_key="orders.id", index=True)
+    reason: str = Field(default="", max_length=500)
+    at: datetime = _now_field()
+
+
+class Customer(SQLModel, table=True):
+    __tablename__ = "customers"
+
+    id: int | None = Field(default=None, primary_key=True)
+    phone: str = Field(max_length=20, unique=True)
+    name: str = Field(max_length=200)
+    email: str = Field(default="", max_length=254)
+    street: str = Field(default="", max_length=300)
+    ward_code: int | None = None
+    province_code: int | None = None
+    notes: str = Field(default="", max_length=2000)
+    search_key: str = Field(default="", max_length=500)
+    created_at: datetime = _now_field()
+    updated_at: datetime = _now_field()
+
+
+class Order(SQLModel, table=True):
+    __tablename__ = "orders"
+    __table_args__ = (
+        sa.Index("ix_orders_status_id", "status", "id"),
+        sa.CheckConstraint(
+            "subtotal >= 0 AND shipping_fee >= 0 AND discount >= 0 AND paid >= 0 AND cod >= 0",
+            name="order_money_nonneg",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=40, unique=True)
+    channel: str = Field(default="", max_length=40)
+    customer_id: int = Field(foreign_key="customers.id", index=True)
+    # A snapshot of the customer as the order was taken: later edits of the customer
+    # record never change what was shipped where.
+    name: str = Field(max_length=200)
+    phone: str = Field(max_length=20, index=True)
+    email: str = Field(default="", max_length=254)
+    street: str = Field(default="", max_length=300)
+    ward_code: int
+    ward_name: str = Field(max_length=100)
+    province_code: int
+    province_name: str = Field(max_length=100)
+    district: str = Field(default="", max_length=100)
+    subtotal: int = 0
+    shipping_fee: int = 0
+    discount: int = 0
+    paid: int = 0
+    cod: int = 0
+    payment: PaymentMethod = Field(default=PaymentMethod.COD, sa_type=enum_type(PaymentMethod))
+    deliver_by: date | None = None
+    inspection: Inspection = Field(default=Inspection.VIEW, sa_type=enum_type(Inspection))
+    note: str = Field(default="", max_length=2000)
+    status: OrderStatus = Field(sa_type=enum_type(OrderStatus))
+    cancel_reason: str = Field(default="", max_length=500)
+    search_key: str = Field(default="", max_length=500)
+    created_at: datetime = _now_field()
+    updated_at: datetime = _now_field()
+    # When the order last entered each status (None: never).
+    pending_at: datetime | None = _when_field()
+    awaiting_stock_at: datetime | None = _when_field()
+    confirmed_at: datetime | None = _when_field()
+    packed_at: datetime | None = _when_field()
+    shipped_at: datetime | None = _when_field()
+    delivered_at: datetime | None = _when_field()
+    delivery_failed_at: datetime | None = _when_field()
+    returning_at: datetime | None = _when_field()
+    returned_at: datetime | None = _when_field()
+    cancelled_at: datetime | None = _when_field()
+
+    @property
+    def total(self) -> int:
+        return self.subtotal + self.shipping_fee - self.discount
+
+
+class OrderLine(SQLModel, table=True):
+    __tablename__ = "order_lines"
+    __table_args__ = (
+        sa.UniqueConstraint("order_id", "product_id", name="uq_order_line_product"),
+        sa.CheckConstraint("qty > 0", name="line_qty_pos"),
+        sa.CheckConstraint("unit_price >= 0", name="line_price_nonneg"),
+        sa.CheckConstraint("reserved >= 0 AND reserved <= qty", name="line_reserved_range"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="orders.id", index=True)
+    product_id: int = Field(foreign_key="products.id", index=True)
+    # Snapshots, so an invoice reprinted next year shows what was sold.
+    sku: str = Field(max_length=64)
+    name: str = Field(max_length=200)
+    variant: str = Field(default="", max_length=200)
+    qty: int
+    unit_price: int
+    reserved: int = 0
+
+
+class OrderEvent(SQLModel, table=True):
+    """The order's history: every status change and every edit, in order."""
+
+    __tablename__ = "order_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="orders.id", index=True)
+    at: datetime = _now_field()
+    action: str = Field(max_length=30)
+    from_status: OrderStatus | None = Field(default=None, sa_type=enum_type(OrderStatus))
+    to_status: OrderStatus | None = Field(default=None, sa_type=enum_type(OrderStatus))
+    detail: str = Field(default="", max_length=4000)
+
+
+class OrderCheck(SQLModel, table=True):
+    """A manual checklist item the seller ticked for an order."""
+
+    __tablename__ = "order_checks"
+
+    order_id: int = Field(foreign_key="orders.id", primary_key=True)
+    item: str = Field(max_length=40, primary_key=True)
+    ticked_at: datetime = _now_field()
+
+
+class CodeCounter(SQLModel, table=True):
+    """The last sequence number handed out per order-code prefix (`DH2611`)."""
+
+    __tablename__ = "code_counters"
+
+    prefix: str = Field(max_length=20, primary_key=True)
+    last: int = 0
+
+
+__all__ = [
+    "Action",
+    "CodeCounter",
+    "Customer",
+    "Order",
+    "OrderCheck",
+    "OrderEvent",
+    "OrderLine",
+    "Product",
+    "Stock",
+    "StockMove",
+]

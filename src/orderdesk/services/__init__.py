@@ -1,0 +1,1 @@
+"""Plain functions over a Session: everything orderdesk decides, with no UI in sight."""

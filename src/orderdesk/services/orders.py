@@ -1,0 +1,1106 @@
+"""Orders through their life: create, edit, confirm, cancel, pack, ship, deliver, return.
+
+Every function here is one step of a user action inside the caller's transaction. Stock
+moves only through `services.stock.move`; statuses change only through
+`models.lifecycle.next_status`; each change leaves a row in the order's history.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from types import SimpleNamespace
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from orderdesk import geo, validation
+from orderdesk.db import dialect_insert
+from orderdesk.errors import (
+    ChecklistFailed,
+    FieldError,
+    InvalidInput,
+    NotFound,
+    OutOfStock,
+    Shortage,
+)
+from orderdesk.i18n import t
+from orderdesk.models.enums import Action, Inspection, MoveKind, OrderStatus, PaymentMethod
+from orderdesk.models.lifecycle import HOLDS_STOCK, next_status
+from orderdesk.models.reads import (
+    EventRead,
+    OrderDetail,
+    OrderLineRead,
+    OrderRead,
+    OrderRow,
+)
+from orderdesk.models.tables import Order, OrderCheck, OrderEvent, OrderLine, Product
+from orderdesk.services import checklist, customers
+from orderdesk.services import stock as stock_service
+from orderdesk.text import clean, fold, squash
+from orderdesk.timeutil import local_today, to_local, utcnow
+from orderdesk.validation import Collector
+
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")
+_PHONE_LIKE = re.compile(r"^[0-9+ ().\-]+$")
+_STATUS_TIME = {status: f"{status.value}_at" for status in OrderStatus}
+
+# Statements are built once: building one costs ~0.5 ms here, running a built one ~30 µs,
+# and saving an order must take milliseconds (PRODUCT.md).
+_o = Order.__table__  # type: ignore[attr-defined]
+_l = OrderLine.__table__  # type: ignore[attr-defined]
+_e = OrderEvent.__table__  # type: ignore[attr-defined]
+_ORDER_INSERT = sa.insert(_o)
+_LINE_INSERT = sa.insert(_l)
+_EVENT_INSERT = sa.insert(_e)
+_CODE_EXISTS = sa.select(_o.c.id).where(_o.c.code == sa.bindparam("code"))
+_NEXT_CODE = sa.text(
+    "INSERT INTO code_counters (prefix, last) VALUES (:prefix, 1) "
+    "ON CONFLICT (prefix) DO UPDATE SET last = code_counters.last + 1 RETURNING last"
+)
+_checks = OrderCheck.__table__  # type: ignore[attr-defined]
+_LOAD = sa.select(_o).where(_o.c.code == sa.bindparam("code"))
+_LINES = sa.select(_l).where(_l.c.order_id == sa.bindparam("oid")).order_by(_l.c.id)
+_LINES_OF = (
+    sa.select(_l).where(_l.c.order_id.in_(sa.bindparam("oids", expanding=True))).order_by(_l.c.id)
+)
+_EVENTS = sa.select(_e).where(_e.c.order_id == sa.bindparam("oid")).order_by(_e.c.id)
+_TICKED = sa.select(_checks.c.item).where(_checks.c.order_id == sa.bindparam("oid"))
+_now = sa.bindparam("now", type_=_o.c.updated_at.type)
+# One statement per status, each stamping that status's own "entered at" column.
+_SET_STATUS = {
+    status: sa.update(_o)
+    .where(_o.c.id == sa.bindparam("oid"))
+    .values({"status": status, f"{status.value}_at": _now, "updated_at": _now})
+    for status in OrderStatus
+}
+_SET_CANCEL_REASON = (
+    sa.update(_o).where(_o.c.id == sa.bindparam("oid")).values(cancel_reason=sa.bindparam("reason"))
+)
+_SET_RESERVED = (
+    sa.update(_l).where(_l.c.id == sa.bindparam("lid")).values(reserved=sa.bindparam("r"))
+)
+_SET_LINE = (
+    sa.update(_l)
+    .where(_l.c.id == sa.bindparam("lid"))
+    .values(qty=sa.bindparam("q"), unit_price=sa.bindparam("p"), reserved=sa.bindparam("r"))
+)
+_DELETE_LINE = sa.delete(_l).where(_l.c.id == sa.bindparam("lid"))
+_pt = Product.__table__  # type: ignore[attr-defined]
+_PRODUCTS = sa.select(
+    _pt.c.id,
+    _pt.c.sku,
+    _pt.c.name,
+    _pt.c.variant,
+    _pt.c.color,
+    _pt.c.size,
+    _pt.c.price,
+    _pt.c.active,
+).where(_pt.c.sku.in_(sa.bindparam("skus", expanding=True)))
+
+_ALL_PRODUCTS = sa.select(*_PRODUCTS.selected_columns)
+
+
+@dataclass(frozen=True)
+class ProductRef:
+    """What an order line needs of a product (a plain row: loading ORM objects is slow)."""
+
+    id: int
+    sku: str
+    name: str
+    variant: str
+    color: str
+    size: str
+    price: int
+    active: bool
+
+
+def product_refs(session: Session, skus: Iterable[str] | None = None) -> dict[str, ProductRef]:
+    """Products by SKU: the ones named, or the whole catalog (for a file import)."""
+    conn = session.connection()
+    if skus is None:
+        rows = conn.execute(_ALL_PRODUCTS)
+    else:
+        rows = conn.execute(_PRODUCTS, {"skus": list(skus)})
+    return {row.sku: ProductRef(*row) for row in rows}
+
+
+_WAITING = (
+    sa.select(_o)
+    .where(
+        _o.c.status == OrderStatus.AWAITING_STOCK,
+        _o.c.id.in_(
+            sa.select(_l.c.order_id).where(_l.c.product_id.in_(sa.bindparam("ids", expanding=True)))
+        ),
+    )
+    .order_by(_o.c.created_at, _o.c.id)
+)
+_CLEAR_TICKS = sa.delete(_checks).where(_checks.c.order_id == sa.bindparam("oid"))
+_UNTICK = sa.delete(_checks).where(
+    _checks.c.order_id == sa.bindparam("oid"), _checks.c.item == sa.bindparam("item")
+)
+_TICKS: dict[str, Any] = {}
+
+
+# ---------------------------------------------------------------------------- input shapes
+
+
+@dataclass
+class LineInput:
+    sku: str
+    qty: object
+    unit_price: object | None = None  # None: the product's current price
+
+
+@dataclass
+class OrderCreate:
+    """An order as the seller typed it (or a file held it): text until validated."""
+
+    name: str
+    phone: str
+    street: str
+    ward: str
+    province: str
+    items: list[LineInput]
+    email: str = ""
+    district: str = ""
+    channel: str = ""
+    code: str = ""
+    shipping_fee: object = 0
+    discount: object = 0
+    paid: object | None = None  # None: nothing for COD, everything for prepaid/bank
+    cod: object | None = None  # None: whatever is still owed
+    payment: str = PaymentMethod.COD.value
+    deliver_by: object | None = None
+    inspection: str = Inspection.VIEW.value
+    note: str = ""
+
+
+_EDITABLE = (
+    "name",
+    "phone",
+    "email",
+    "street",
+    "ward",
+    "province",
+    "district",
+    "channel",
+    "shipping_fee",
+    "discount",
+    "paid",
+    "cod",
+    "payment",
+    "deliver_by",
+    "inspection",
+    "note",
+)
+
+
+@dataclass
+class OrderEdit:
+    """Changes to a pending order; fields left None stay as they are."""
+
+    name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    street: str | None = None
+    ward: str | None = None
+    province: str | None = None
+    district: str | None = None
+    channel: str | None = None
+    shipping_fee: object | None = None
+    discount: object | None = None
+    paid: object | None = None
+    cod: object | None = None
+    payment: str | None = None
+    deliver_by: object | None = None
+    inspection: str | None = None
+    note: str | None = None
+    items: list[LineInput] | None = None
+
+
+@dataclass
+class _Line:
+    product: ProductRef
+    qty: int
+    unit_price: int
+
+
+@dataclass
+class ValidOrder:
+    code: str
+    channel: str
+    name: str
+    phone: str
+    email: str
+    street: str
+    province: geo.Place
+    ward: geo.WardPlace
+    district: str
+    lines: list[_Line]
+    shipping_fee: int
+    discount: int
+    paid: int
+    cod: int
+    payment: PaymentMethod
+    deliver_by: date | None
+    inspection: Inspection
+    note: str
+    subtotal: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------- validation
+
+
+def order_code(value: str, field_name: str = "order_code") -> str:
+    text = clean(value)
+    if not _CODE.match(text):
+        raise InvalidInput([FieldError(field_name, "err.code.format", {"value": text})])
+    return text
+
+
+def validate(
+    session: Session, data: OrderCreate, *, products: dict[str, ProductRef] | None = None
+) -> ValidOrder:
+    """Every field of an order checked at once; raises InvalidInput listing all errors.
+
+    `products` (SKU → product) saves a query per order when validating a whole file.
+    """
+    check = Collector()
+    name = check.check(validation.required_text, data.name, "name", max_len=200)
+    phone = check.check(validation.phone, data.phone)
+    email = check.check(validation.email, data.email)
+    street = check.check(validation.required_text, data.street, "street", max_len=300)
+    place = check.check(validation.address, data.province, data.ward)
+    district = check.check(validation.optional_text, data.district, "district", max_len=100)
+    channel = check.check(validation.optional_text, data.channel, "channel", max_len=40)
+    note = check.check(validation.optional_text, data.note, "note", max_len=2000)
+    payment = check.check(validation.choice, data.payment or "cod", "payment", PaymentMethod)
+    inspection = check.check(validation.choice, data.inspection or "view", "inspection", Inspection)
+    shipping = check.check(validation.money, data.shipping_fee or 0, "shipping_fee")
+    discount = check.check(validation.money, data.discount or 0, "discount")
+    paid = None if _blank(data.paid) else check.check(validation.money, data.paid, "paid")
+    cod = None if _blank(data.cod) else check.check(validation.money, data.cod, "cod")
+    deliver_by = (
+        None
+        if _blank(data.deliver_by)
+        else check.check(validation.day, data.deliver_by, "deliver_by")
+    )
+    code = ""
+    if clean(data.code):
+        code = check.check(order_code, data.code) or ""
+    lines = _validate_lines(session, data.items, check, products)
+    check.raise_if_any()
+    assert place is not None and payment is not None and inspection is not None
+    subtotal = sum(line.qty * line.unit_price for line in lines)
+    shipping = shipping or 0
+    discount = discount or 0
+    if discount > subtotal + shipping:
+        check.add("discount", "err.discount.too_large", value=discount)
+    total = subtotal + shipping - discount
+    if paid is None:
+        paid = 0 if payment is PaymentMethod.COD else total
+    if paid > total:
+        check.add("paid", "err.paid.too_large", value=paid)
+    if cod is None:
+        cod = max(total - paid, 0)
+    check.raise_if_any()
+    return ValidOrder(
+        code=code,
+        channel=channel or "",
+        name=name or "",
+        phone=phone or "",
+        email=email or "",
+        street=street or "",
+        province=place[0],
+        ward=place[1],
+        district=district or "",
+        lines=lines,
+        shipping_fee=shipping,
+        discount=discount,
+        paid=paid,
+        cod=cod,
+        payment=payment,
+        deliver_by=deliver_by,
+        inspection=inspection,
+        note=note or "",
+        subtotal=subtotal,
+    )
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _validate_lines(
+    session: Session,
+    items: Sequence[LineInput],
+    check: Collector,
+    known: dict[str, ProductRef] | None,
+) -> list[_Line]:
+    if not items:
+        check.add("items", "err.items.empty")
+        return []
+    skus = [clean(item.sku) for item in items]
+    if known is None:
+        products = product_refs(session, skus)
+    else:
+        products = known
+    lines: list[_Line] = []
+    seen: dict[str, int] = {}
+    for index, (item, sku) in enumerate(zip(items, skus, strict=True)):
+        before = len(check.errors)
+        qty = check.check(validation.quantity, item.qty, "qty")
+        price = (
+            None
+            if _blank(item.unit_price)
+            else check.check(validation.money, item.unit_price, "unit_price")
+        )
+        product = products.get(sku)
+        if not sku:
+            check.add("sku", "err.required")
+        elif product is None:
+            check.add("sku", "err.sku.unknown", sku=sku)
+        elif not product.active:
+            check.add("sku", "err.sku.inactive", sku=sku)
+        elif sku in seen:
+            check.add("sku", "err.sku.repeated", sku=sku, line=seen[sku] + 1)
+        seen.setdefault(sku, index)
+        for position in range(before, len(check.errors)):
+            error = check.errors[position]
+            check.errors[position] = FieldError(error.field, error.key, error.params, index)
+        if len(check.errors) == before and product is not None and qty is not None:
+            lines.append(_Line(product, qty, product.price if price is None else price))
+    return lines
+
+
+# ---------------------------------------------------------------------------- reading
+#
+# Orders and lines are read as plain rows turned into namespaces: the ORM's identity map
+# and unit of work cost more than the whole rest of an action here, and every write goes
+# through the prebuilt statements above.
+
+
+def _row(row: sa.Row[Any]) -> SimpleNamespace:
+    return SimpleNamespace(**row._mapping)
+
+
+def _load(session: Session, code: str) -> SimpleNamespace:
+    found = session.connection().execute(_LOAD, {"code": clean(code)}).first()
+    if found is None:
+        raise NotFound("err.order.unknown", code=clean(code))
+    return _row(found)
+
+
+def _lines(session: Session, order_id: int) -> list[SimpleNamespace]:
+    return [_row(r) for r in session.connection().execute(_LINES, {"oid": order_id})]
+
+
+def _to_read(order: Any, lines: Iterable[Any]) -> OrderRead:
+    """A read shape from an order row (or anything with its attributes) and its lines."""
+    times = {
+        status.value: moment
+        for status in OrderStatus
+        if (moment := getattr(order, _STATUS_TIME[status])) is not None
+    }
+    return OrderRead(
+        code=order.code,
+        status=order.status,
+        channel=order.channel,
+        name=order.name,
+        phone=order.phone,
+        email=order.email,
+        street=order.street,
+        ward=order.ward_name,
+        ward_code=order.ward_code,
+        province=order.province_name,
+        province_code=order.province_code,
+        district=order.district,
+        subtotal=order.subtotal,
+        shipping_fee=order.shipping_fee,
+        discount=order.discount,
+        total=order.subtotal + order.shipping_fee - order.discount,
+        paid=order.paid,
+        cod=order.cod,
+        payment=order.payment,
+        deliver_by=order.deliver_by,
+        inspection=order.inspection,
+        note=order.note,
+        cancel_reason=order.cancel_reason,
+        created_at=order.created_at,
+        status_times=times,
+        lines=[
+            OrderLineRead(ln.sku, ln.name, ln.variant, ln.qty, ln.unit_price, ln.reserved)
+            for ln in lines
+        ],
+    )
+
+
+def get(session: Session, code: str) -> OrderRead:
+    order = _load(session, code)
+    return _to_read(order, _lines(session, order.id))
+
+
+def ticked(session: Session, order_id: int) -> set[str]:
+    return set(session.connection().execute(_TICKED, {"oid": order_id}).scalars())
+
+
+def detail(session: Session, code: str, *, now: datetime | None = None) -> OrderDetail:
+    order = _load(session, code)
+    read = _to_read(order, _lines(session, order.id))
+    history = [
+        EventRead(e.at, e.action, e.from_status, e.to_status, json.loads(e.detail or "{}"))
+        for e in session.connection().execute(_EVENTS, {"oid": order.id})
+    ]
+    sheet = checklist.evaluate(read, ticked(session, order.id), local_today(now))
+    return OrderDetail(read, history, sheet)
+
+
+def search_key(code: str, name: str, phone: str) -> str:
+    return f"{fold(code)} {squash(code)} {fold(name)} {validation.phone_search_forms(phone)}"
+
+
+def search_words(text: str) -> list[str]:
+    """What to look for: a phone in any format becomes its digits; words are folded."""
+    raw = clean(text)
+    if _PHONE_LIKE.match(raw) and sum(ch.isdigit() for ch in raw) >= 3:
+        digits = re.sub(r"\D", "", raw)
+        return [digits]
+    return fold(raw).split()
+
+
+_total = (_o.c.subtotal + _o.c.shipping_fee - _o.c.discount).label("total")
+_ROW_COLUMNS = (
+    _o.c.id,
+    _o.c.code,
+    _o.c.status,
+    _o.c.created_at,
+    _o.c.name,
+    _o.c.phone,
+    _o.c.province_name,
+    _total,
+    _o.c.cod,
+    _o.c.channel,
+)
+
+
+def _filter(query: Any, status: OrderStatus | None, search: str) -> Any:
+    if status is not None:
+        query = query.where(_o.c.status == status)
+    for word in search_words(search):
+        query = query.where(_o.c.search_key.contains(word, autoescape=True))
+    return query
+
+
+def list_rows(
+    session: Session,
+    *,
+    status: OrderStatus | None = None,
+    search: str = "",
+    offset: int = 0,
+    limit: int = 100,
+) -> list[OrderRow]:
+    """A page of the orders table, newest first."""
+    query = _filter(sa.select(*_ROW_COLUMNS), status, search)
+    query = query.order_by(_o.c.id.desc()).offset(offset).limit(limit)
+    return [OrderRow(*row) for row in session.connection().execute(query)]
+
+
+def count(session: Session, *, status: OrderStatus | None = None, search: str = "") -> int:
+    query = _filter(sa.select(sa.func.count()).select_from(_o), status, search)
+    return int(session.connection().execute(query).scalar_one())
+
+
+def status_counts(session: Session, *, search: str = "") -> dict[OrderStatus, int]:
+    query = _filter(sa.select(_o.c.status, sa.func.count()), None, search).group_by(_o.c.status)
+    counts = dict.fromkeys(OrderStatus, 0)
+    counts.update({status: n for status, n in session.connection().execute(query)})
+    return counts
+
+
+def list_orders(
+    session: Session,
+    *,
+    status: OrderStatus | None = None,
+    search: str = "",
+    limit: int | None = None,
+) -> list[OrderRead]:
+    """Whole orders with their lines (for JSON and export), newest first."""
+    conn = session.connection()
+    query = _filter(sa.select(_o), status, search).order_by(_o.c.id.desc())
+    if limit is not None:
+        query = query.limit(limit)
+    orders = [_row(r) for r in conn.execute(query)]
+    by_order: dict[int, list[SimpleNamespace]] = {}
+    ids = [o.id for o in orders]
+    for start in range(0, len(ids), 500):
+        for line in conn.execute(_LINES_OF, {"oids": ids[start : start + 500]}):
+            by_order.setdefault(line.order_id, []).append(_row(line))
+    return [_to_read(o, by_order.get(o.id, [])) for o in orders]
+
+
+# ---------------------------------------------------------------------------- writing helpers
+
+
+def _record(
+    session: Session,
+    order_id: int,
+    action: str,
+    before: OrderStatus | None,
+    after: OrderStatus | None,
+    now: datetime,
+    **detail: Any,
+) -> None:
+    session.connection().execute(
+        _EVENT_INSERT,
+        {
+            "order_id": order_id,
+            "at": now,
+            "action": action,
+            "from_status": before,
+            "to_status": after,
+            "detail": json.dumps(detail, ensure_ascii=False, default=str) if detail else "",
+        },
+    )
+
+
+def _enter(session: Session, order: SimpleNamespace, status: OrderStatus, now: datetime) -> None:
+    session.connection().execute(_SET_STATUS[status], {"oid": order.id, "now": now})
+    order.status = status
+    setattr(order, _STATUS_TIME[status], now)
+    order.updated_at = now
+
+
+def _next_code(session: Session, now: datetime) -> str:
+    """`DH2611-0042`: year and month (local time), then a per-month sequence."""
+    prefix = f"DH{to_local(now):%y%m}"
+    conn = session.connection()
+    while True:
+        last = conn.execute(_NEXT_CODE, {"prefix": prefix}).scalar_one()
+        code = f"{prefix}-{last:04d}"
+        # An imported order may already hold this code: take the next number.
+        if conn.execute(_CODE_EXISTS, {"code": code}).first() is None:
+            return code
+
+
+def _wants(lines: Sequence[Any]) -> list[stock_service.Want]:
+    return [
+        stock_service.Want(line.product_id, line.sku, line.qty - line.reserved) for line in lines
+    ]
+
+
+def _set_reserved(session: Session, lines: Sequence[Any], value: str) -> None:
+    """Record on each line what it now holds: its whole `qty`, or nothing ("zero")."""
+    for line in lines:
+        line.reserved = line.qty if value == "qty" else 0
+    if lines:
+        session.connection().execute(
+            _SET_RESERVED, [{"lid": line.id, "r": line.reserved} for line in lines]
+        )
+
+
+def _reserve(session: Session, order: Any, lines: Sequence[Any], now: datetime) -> list[Shortage]:
+    """Reserve what every line still lacks, all or nothing. Returns the shortages, if any."""
+    short = stock_service.reserve(session, order.id, _wants(lines), now=now)
+    if not short:
+        _set_reserved(session, [line for line in lines if line.reserved != line.qty], "qty")
+    return short
+
+
+def _release(session: Session, order: Any, lines: Sequence[Any], now: datetime) -> set[int]:
+    """Give back everything these lines hold; returns the products freed."""
+    holding = [line for line in lines if line.reserved]
+    for line in holding:
+        stock_service.move(
+            session,
+            line.product_id,
+            MoveKind.RELEASE,
+            reserved=-line.reserved,
+            order_id=order.id,
+            now=now,
+        )
+    _set_reserved(session, holding, "zero")
+    return {line.product_id for line in holding}
+
+
+def _variant(product: ProductRef) -> str:
+    return " / ".join(part for part in (product.variant, product.color, product.size) if part)
+
+
+# ---------------------------------------------------------------------------- create and edit
+
+
+def create(
+    session: Session,
+    data: OrderCreate,
+    *,
+    allow_backorder: bool = False,
+    now: datetime | None = None,
+) -> OrderRead:
+    """Validate, normalize, and save a new order with its stock reserved.
+
+    Without `allow_backorder`, an order that cannot be fully reserved raises OutOfStock and
+    nothing is saved; with it, the order waits in `awaiting_stock`.
+    """
+    return create_valid(session, validate(session, data), allow_backorder=allow_backorder, now=now)
+
+
+def create_valid(
+    session: Session,
+    item: ValidOrder,
+    *,
+    allow_backorder: bool = False,
+    now: datetime | None = None,
+) -> OrderRead:
+    """`create` for an order already through `validate`."""
+    moment = now or utcnow()
+    conn = session.connection()
+    if item.code and conn.execute(_CODE_EXISTS, {"code": item.code}).first() is not None:
+        raise InvalidInput([FieldError("order_code", "err.code.taken", {"value": item.code})])
+    wants = [stock_service.Want(line.product.id, line.product.sku, line.qty) for line in item.lines]
+    short = stock_service.shortages(session, wants)
+    if short and not allow_backorder:
+        raise OutOfStock(short)
+    status = OrderStatus.AWAITING_STOCK if short else OrderStatus.PENDING
+    customer_id = customers.remember(
+        session,
+        phone=item.phone,
+        name=item.name,
+        email=item.email,
+        street=item.street,
+        ward_code=item.ward.code,
+        province_code=item.province.code,
+        now=moment,
+    )
+    code = item.code or _next_code(session, moment)
+    values: dict[str, Any] = dict(
+        code=code,
+        channel=item.channel,
+        customer_id=customer_id,
+        name=item.name,
+        phone=item.phone,
+        email=item.email,
+        street=item.street,
+        ward_code=item.ward.code,
+        ward_name=item.ward.name,
+        province_code=item.province.code,
+        province_name=item.province.name,
+        district=item.district,
+        subtotal=item.subtotal,
+        shipping_fee=item.shipping_fee,
+        discount=item.discount,
+        paid=item.paid,
+        cod=item.cod,
+        payment=item.payment,
+        deliver_by=item.deliver_by,
+        inspection=item.inspection,
+        note=item.note,
+        status=status,
+        cancel_reason="",
+        search_key=search_key(code, item.name, item.phone),
+        created_at=moment,
+        updated_at=moment,
+        **{column: None for column in _STATUS_TIME.values()},
+    )
+    values[_STATUS_TIME[status]] = moment
+    order_id = conn.execute(_ORDER_INSERT, values).inserted_primary_key[0]  # type: ignore[index]
+    lines = [
+        dict(
+            order_id=order_id,
+            product_id=line.product.id,
+            sku=line.product.sku,
+            name=line.product.name,
+            variant=_variant(line.product),
+            qty=line.qty,
+            unit_price=line.unit_price,
+            reserved=0 if short else line.qty,
+        )
+        for line in item.lines
+    ]
+    conn.execute(_LINE_INSERT, lines)
+    if not short:
+        stock_service.reserve_all(session, order_id, wants, now=moment)
+    _record(
+        session,
+        order_id,
+        "create",
+        None,
+        status,
+        moment,
+        short=[s.sku for s in short] if short else None,
+    )
+    return _to_read(SimpleNamespace(**values), [SimpleNamespace(**line) for line in lines])
+
+
+def _current_input(order: Any, lines: Sequence[Any]) -> OrderCreate:
+    return OrderCreate(
+        name=order.name,
+        phone=order.phone,
+        email=order.email,
+        street=order.street,
+        ward=str(order.ward_code),
+        province=str(order.province_code),
+        district=order.district,
+        channel=order.channel,
+        shipping_fee=order.shipping_fee,
+        discount=order.discount,
+        paid=order.paid,
+        cod=order.cod,
+        payment=order.payment.value,
+        deliver_by=order.deliver_by,
+        inspection=order.inspection.value,
+        note=order.note,
+        items=[LineInput(line.sku, line.qty, line.unit_price) for line in lines],
+    )
+
+
+_EDIT_SNAPSHOT = (
+    "name",
+    "phone",
+    "email",
+    "street",
+    "ward_name",
+    "province_name",
+    "district",
+    "channel",
+    "subtotal",
+    "shipping_fee",
+    "discount",
+    "paid",
+    "cod",
+    "payment",
+    "deliver_by",
+    "inspection",
+    "note",
+)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "value"):
+        return value.value
+    return value
+
+
+def edit(
+    session: Session,
+    code: str,
+    changes: OrderEdit,
+    *,
+    allow_backorder: bool = False,
+    now: datetime | None = None,
+) -> OrderRead:
+    """Change a pending (or waiting) order; reservations follow the new quantities.
+
+    A pending order that would need more stock than is free raises OutOfStock, unless
+    `allow_backorder`, which sends it to wait in `awaiting_stock`. A waiting order is
+    served at once if the new lines can be. Editing clears the manual checklist ticks:
+    what was confirmed with the customer has changed.
+    """
+    moment = now or utcnow()
+    conn = session.connection()
+    order = _load(session, code)
+    next_status(order.code, order.status, Action.EDIT)
+    lines = _lines(session, order.id)
+    data = _current_input(order, lines)
+    for name in _EDITABLE:
+        value = getattr(changes, name)
+        if value is not None:
+            setattr(data, name, value)
+    if changes.paid is None and changes.payment is not None:
+        data.paid = None  # a new payment method implies its own default
+    if changes.cod is None and any(
+        getattr(changes, name) is not None
+        for name in ("items", "shipping_fee", "discount", "paid", "payment")
+    ):
+        # COD follows the total unless the seller sets it; an explicit COD is kept.
+        data.cod = None
+    if changes.items is not None:
+        data.items = changes.items
+    item = validate(session, data)
+
+    before = {name: _plain(getattr(order, name)) for name in _EDIT_SNAPSHOT}
+    old_qty = {line.sku: line.qty for line in lines}
+    was = order.status
+
+    # Lines: remove, change, add. Quantities going down give stock back at once.
+    by_sku = {line.sku: line for line in lines}
+    wanted = {line.product.sku: line for line in item.lines}
+    freed = _release(
+        session, order, [ln for sku, ln in by_sku.items() if sku not in wanted], moment
+    )
+    for sku, line in by_sku.items():
+        if sku not in wanted:
+            conn.execute(_DELETE_LINE, {"lid": line.id})
+    kept: list[SimpleNamespace] = []
+    for sku, new in wanted.items():
+        line = by_sku.get(sku)
+        if line is None:
+            values = dict(
+                order_id=order.id,
+                product_id=new.product.id,
+                sku=sku,
+                name=new.product.name,
+                variant=_variant(new.product),
+                qty=new.qty,
+                unit_price=new.unit_price,
+                reserved=0,
+            )
+            values["id"] = conn.execute(_LINE_INSERT, values).inserted_primary_key[0]  # type: ignore[index]
+            line = SimpleNamespace(**values)
+        else:
+            if line.reserved > new.qty:
+                stock_service.move(
+                    session,
+                    line.product_id,
+                    MoveKind.RELEASE,
+                    reserved=new.qty - line.reserved,
+                    order_id=order.id,
+                    now=moment,
+                )
+                freed.add(line.product_id)
+                line.reserved = new.qty
+            line.qty, line.unit_price = new.qty, new.unit_price
+            conn.execute(
+                _SET_LINE, {"lid": line.id, "q": line.qty, "p": line.unit_price, "r": line.reserved}
+            )
+        kept.append(line)
+
+    short = _reserve(session, order, kept, moment)
+    if was is OrderStatus.PENDING and short:
+        if not allow_backorder:
+            raise OutOfStock(short)
+        freed |= _release(session, order, kept, moment)
+    status = OrderStatus.AWAITING_STOCK if short else OrderStatus.PENDING
+
+    fields = dict(
+        name=item.name,
+        phone=item.phone,
+        email=item.email,
+        street=item.street,
+        district=item.district,
+        channel=item.channel,
+        ward_code=item.ward.code,
+        ward_name=item.ward.name,
+        province_code=item.province.code,
+        province_name=item.province.name,
+        subtotal=item.subtotal,
+        shipping_fee=item.shipping_fee,
+        discount=item.discount,
+        paid=item.paid,
+        cod=item.cod,
+        payment=item.payment,
+        deliver_by=item.deliver_by,
+        inspection=item.inspection,
+        note=item.note,
+        search_key=search_key(order.code, item.name, item.phone),
+        updated_at=moment,
+    )
+    if item.phone != order.phone or item.name != order.name:
+        fields["customer_id"] = customers.remember(
+            session,
+            phone=item.phone,
+            name=item.name,
+            email=item.email,
+            street=item.street,
+            ward_code=item.ward.code,
+            province_code=item.province.code,
+            now=moment,
+        )
+    conn.execute(sa.update(_o).where(_o.c.id == order.id).values(**fields))
+    for name, value in fields.items():
+        setattr(order, name, value)
+    if status is not was:
+        _enter(session, order, status, moment)
+
+    after = {name: _plain(getattr(order, name)) for name in _EDIT_SNAPSHOT}
+    changed = {n: [before[n], after[n]] for n in _EDIT_SNAPSHOT if before[n] != after[n]}
+    new_qty = {line.sku: line.qty for line in kept}
+    line_changes = {
+        sku: [old_qty.get(sku, 0), new_qty.get(sku, 0)]
+        for sku in sorted(set(old_qty) | set(new_qty))
+        if old_qty.get(sku, 0) != new_qty.get(sku, 0)
+    }
+    if changed or line_changes or status is not was:
+        _record(session, order.id, "edit", was, status, moment, changes=changed, lines=line_changes)
+        conn.execute(_CLEAR_TICKS, {"oid": order.id})
+    if freed:
+        allocate_waiting(session, freed, now=moment)
+    return _to_read(order, kept)
+
+
+# ---------------------------------------------------------------------------- lifecycle
+
+
+def _tick(session: Session, order_id: int, item: str, on: bool, now: datetime) -> None:
+    conn = session.connection()
+    if not on:
+        conn.execute(_UNTICK, {"oid": order_id, "item": item})
+        return
+    name = conn.dialect.name
+    if name not in _TICKS:
+        _TICKS[name] = dialect_insert(session)(_checks).on_conflict_do_nothing()
+    conn.execute(_TICKS[name], {"order_id": order_id, "item": item, "ticked_at": now})
+
+
+def tick(
+    session: Session, code: str, item: str, *, on: bool = True, now: datetime | None = None
+) -> None:
+    """Tick (or untick) one manual checklist item."""
+    if item not in checklist.MANUAL_ITEMS:
+        raise InvalidInput([FieldError("check", "err.check.unknown", {"value": item})])
+    order = _load(session, code)
+    _tick(session, order.id, item, on, now or utcnow())
+
+
+def confirm(
+    session: Session, code: str, *, tick_all: bool = False, now: datetime | None = None
+) -> OrderRead:
+    """Confirm a pending order whose checklist passes.
+
+    `tick_all` is the seller asserting that every manual item was checked with the
+    customer; automatic checks are never skipped.
+    """
+    moment = now or utcnow()
+    order = _load(session, code)
+    next_status(order.code, order.status, Action.CONFIRM)
+    if tick_all:
+        for item in checklist.MANUAL_ITEMS:
+            _tick(session, order.id, item, True, moment)
+    lines = _lines(session, order.id)
+    sheet = checklist.evaluate(
+        _to_read(order, lines), ticked(session, order.id), local_today(moment)
+    )
+    if not sheet.passed:
+        reasons = [
+            t("check." + item.key)
+            + (f" ({t(item.reason_key, **item.reason_params)})" if item.automatic else "")
+            for item in sheet.failing
+        ]
+        raise ChecklistFailed(order.code, reasons)
+    return _transition(session, order, lines, Action.CONFIRM, moment)
+
+
+def cancel(
+    session: Session, code: str, *, reason: str = "", now: datetime | None = None
+) -> OrderRead:
+    moment = now or utcnow()
+    why = validation.optional_text(reason, "reason", max_len=500)
+    order = _load(session, code)
+    next_status(order.code, order.status, Action.CANCEL)
+    session.connection().execute(_SET_CANCEL_REASON, {"oid": order.id, "reason": why})
+    order.cancel_reason = why
+    return _transition(
+        session, order, _lines(session, order.id), Action.CANCEL, moment, reason=why or None
+    )
+
+
+def apply(
+    session: Session,
+    code: str,
+    action: Action,
+    *,
+    now: datetime | None = None,
+    reason: str = "",
+    tick_all: bool = False,
+) -> OrderRead:
+    """Run `action` on the order `code`: the one entry point the CLI and imports use."""
+    if action is Action.CONFIRM:
+        return confirm(session, code, tick_all=tick_all, now=now)
+    if action is Action.CANCEL:
+        return cancel(session, code, reason=reason, now=now)
+    if action in (Action.EDIT, Action.ALLOCATE):
+        raise InvalidInput([FieldError("action", "err.action.not_direct", {"action": action})])
+    note = validation.optional_text(reason, "reason", max_len=500)
+    order = _load(session, code)
+    return _transition(
+        session, order, _lines(session, order.id), action, now or utcnow(), note=note or None
+    )
+
+
+def _transition(
+    session: Session,
+    order: SimpleNamespace,
+    lines: list[SimpleNamespace],
+    action: Action,
+    now: datetime,
+    **detail: Any,
+) -> OrderRead:
+    was = order.status
+    target = next_status(order.code, was, action)
+    freed: set[int] = set()
+    if action is Action.CANCEL and was in HOLDS_STOCK:
+        freed = _release(session, order, lines, now)
+    elif action is Action.SHIP:
+        for line in lines:
+            stock_service.move(
+                session,
+                line.product_id,
+                MoveKind.SHIP,
+                on_hand=-line.qty,
+                reserved=-line.reserved,
+                order_id=order.id,
+                now=now,
+            )
+        _set_reserved(session, lines, "zero")
+    elif action is Action.MARK_RETURNED:
+        for line in lines:
+            stock_service.move(
+                session,
+                line.product_id,
+                MoveKind.RETURN,
+                on_hand=line.qty,
+                order_id=order.id,
+                now=now,
+            )
+            freed.add(line.product_id)
+    _enter(session, order, target, now)
+    _record(
+        session,
+        order.id,
+        action.value,
+        was,
+        target,
+        now,
+        **{k: v for k, v in detail.items() if v is not None},
+    )
+    if freed:
+        allocate_waiting(session, freed, now=now)
+    return _to_read(order, lines)
+
+
+def allocate_waiting(
+    session: Session, product_ids: Iterable[int], *, now: datetime | None = None
+) -> list[str]:
+    """Serve orders waiting for these SKUs, oldest first; return the codes now pending.
+
+    An order is served only whole (a parcel ships complete); one that still cannot be
+    filled keeps its place and the next one is tried.
+    """
+    ids = set(product_ids)
+    if not ids:
+        return []
+    moment = now or utcnow()
+    conn = session.connection()
+    waiting = [_row(r) for r in conn.execute(_WAITING, {"ids": sorted(ids)})]
+    served: list[str] = []
+    for order in waiting:
+        if _reserve(session, order, _lines(session, order.id), moment):
+            continue
+        _enter(session, order, OrderStatus.PENDING, moment)
+        _record(
+            session,
+            order.id,
+            Action.ALLOCATE.value,
+            OrderStatus.AWAITING_STOCK,
+            OrderStatus.PENDING,
+            moment,
+        )
+        served.append(order.code)
+    return served

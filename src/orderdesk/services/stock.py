@@ -1,0 +1,277 @@
+"""The stock ledger: the only way stock figures change.
+
+Every change is one conditional UPDATE of the stock row plus one ledger row, in the
+caller's transaction. The UPDATE's WHERE clause refuses to go below zero or reserve more
+than is on hand, so two terminals can never oversell, even without locks (FIELD_NOTES.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from orderdesk import validation
+from orderdesk.errors import FieldError, InvalidInput, NotFound, OutOfStock, Shortage
+from orderdesk.models.enums import MoveKind
+from orderdesk.models.reads import MoveRead, StockRow
+from orderdesk.models.tables import Order, Product, Stock, StockMove
+from orderdesk.text import clean, fold
+from orderdesk.timeutil import utcnow
+
+_stock = Stock.__table__  # type: ignore[attr-defined]
+_moves = StockMove.__table__  # type: ignore[attr-defined]
+
+# Statements are built once: building one costs ~0.5 ms here, running a built one ~30 µs.
+_pid = sa.bindparam("pid", type_=sa.Integer)
+_dh = sa.bindparam("dh", type_=sa.Integer)
+_dr = sa.bindparam("dr", type_=sa.Integer)
+_MOVE = (
+    sa.update(_stock)
+    .where(
+        _stock.c.product_id == _pid,
+        _stock.c.on_hand + _dh >= 0,
+        _stock.c.reserved + _dr >= 0,
+        _stock.c.reserved + _dr <= _stock.c.on_hand + _dh,
+    )
+    .values(on_hand=_stock.c.on_hand + _dh, reserved=_stock.c.reserved + _dr)
+)
+_LEDGER = sa.insert(_moves)
+_AVAILABLE = sa.select(_stock.c.product_id, _stock.c.on_hand - _stock.c.reserved).where(
+    _stock.c.product_id.in_(sa.bindparam("ids", expanding=True))
+)
+
+
+class LedgerRefused(Exception):
+    """The conditional update matched no row: the move would break a stock rule."""
+
+
+def move(
+    session: Session,
+    product_id: int,
+    kind: MoveKind,
+    *,
+    on_hand: int = 0,
+    reserved: int = 0,
+    order_id: int | None = None,
+    reason: str = "",
+    now: datetime | None = None,
+) -> None:
+    """Apply one movement to a SKU's stock and write its ledger row, or raise LedgerRefused."""
+    conn = session.connection()
+    result = conn.execute(_MOVE, {"pid": product_id, "dh": on_hand, "dr": reserved})
+    if result.rowcount != 1:
+        raise LedgerRefused(product_id, kind, on_hand, reserved)
+    conn.execute(
+        _LEDGER,
+        {
+            "product_id": product_id,
+            "kind": kind,
+            "on_hand_delta": on_hand,
+            "reserved_delta": reserved,
+            "order_id": order_id,
+            "reason": reason,
+            "at": now or utcnow(),
+        },
+    )
+
+
+def available(session: Session, product_ids: Iterable[int]) -> dict[int, int]:
+    ids = list(set(product_ids))
+    if not ids:
+        return {}
+    rows = session.connection().execute(_AVAILABLE, {"ids": ids})
+    return {product_id: free for product_id, free in rows}
+
+
+@dataclass(frozen=True)
+class Want:
+    """What one order line still needs reserved."""
+
+    product_id: int
+    sku: str
+    qty: int
+
+
+def shortages(session: Session, wants: list[Want]) -> list[Shortage]:
+    """What cannot be reserved right now, line by line (empty: everything can)."""
+    wants = [w for w in wants if w.qty > 0]
+    free = available(session, (w.product_id for w in wants))
+    return [
+        Shortage(w.sku, w.qty, free.get(w.product_id, 0))
+        for w in wants
+        if w.qty > free.get(w.product_id, 0)
+    ]
+
+
+def reserve_all(
+    session: Session, order_id: int, wants: list[Want], *, now: datetime | None = None
+) -> None:
+    """Reserve every want; OutOfStock (and the action rolls back) if one no longer fits."""
+    conn = session.connection()
+    moment = now or utcnow()
+    ledger = []
+    for want in wants:
+        if want.qty <= 0:
+            continue
+        result = conn.execute(_MOVE, {"pid": want.product_id, "dh": 0, "dr": want.qty})
+        if result.rowcount == 1:
+            ledger.append(
+                {
+                    "product_id": want.product_id,
+                    "kind": MoveKind.RESERVE,
+                    "on_hand_delta": 0,
+                    "reserved_delta": want.qty,
+                    "order_id": order_id,
+                    "reason": "",
+                    "at": moment,
+                }
+            )
+        else:
+            # Another terminal took the stock between our check and our update (only
+            # possible on a server database): refuse the whole action, never oversell.
+            free = available(session, [want.product_id])
+            raise OutOfStock([Shortage(want.sku, want.qty, free.get(want.product_id, 0))])
+    if ledger:
+        conn.execute(_LEDGER, ledger)
+
+
+def reserve(
+    session: Session, order_id: int, wants: list[Want], *, now: datetime | None = None
+) -> list[Shortage]:
+    """Reserve every want, or nothing: returns the shortages when stock is short."""
+    short = shortages(session, wants)
+    if not short:
+        reserve_all(session, order_id, wants, now=now)
+    return short
+
+
+_PRODUCT_BY_SKU = select(Product).where(Product.sku == sa.bindparam("sku"))
+
+
+def product_by_sku(session: Session, sku: str) -> Product:
+    product = session.execute(_PRODUCT_BY_SKU, {"sku": clean(sku)}).scalars().first()
+    if product is None:
+        raise NotFound("err.sku.unknown", sku=clean(sku))
+    return product
+
+
+def receive(
+    session: Session, sku: str, qty: object, *, note: str = "", now: datetime | None = None
+) -> tuple[StockRow, list[str]]:
+    """Goods arrived: on hand goes up, then waiting orders are served oldest first.
+
+    Returns the SKU's new figures and the codes of the orders it released from
+    `awaiting_stock`.
+    """
+    amount = validation.quantity(qty)
+    text = validation.optional_text(note, "note", max_len=500)
+    product = product_by_sku(session, sku)
+    assert product.id is not None
+    move(session, product.id, MoveKind.RECEIVE, on_hand=amount, reason=text, now=now)
+    from orderdesk.services.orders import allocate_waiting
+
+    released = allocate_waiting(session, {product.id}, now=now)
+    return stock_row(session, product.sku), released
+
+
+def adjust(
+    session: Session, sku: str, delta: object, *, reason: str, now: datetime | None = None
+) -> tuple[StockRow, list[str]]:
+    """A counted correction (+ or −) with a required reason."""
+    change = validation.whole(delta, "delta", minimum=-(10**9))
+    if change == 0:
+        raise InvalidInput([FieldError("delta", "err.adjust.zero")])
+    why = validation.required_text(reason, "reason", max_len=500)
+    product = product_by_sku(session, sku)
+    assert product.id is not None
+    try:
+        move(session, product.id, MoveKind.ADJUST, on_hand=change, reason=why, now=now)
+    except LedgerRefused:
+        row = stock_row(session, product.sku)
+        raise OutOfStock([Shortage(product.sku, wanted=-change, available=row.available)]) from None
+    released: list[str] = []
+    if change > 0:
+        from orderdesk.services.orders import allocate_waiting
+
+        released = allocate_waiting(session, {product.id}, now=now)
+    return stock_row(session, product.sku), released
+
+
+_p = Product.__table__  # type: ignore[attr-defined]
+_ROW_COLUMNS = (
+    _p.c.sku,
+    _p.c.name,
+    _p.c.variant,
+    _p.c.color,
+    _p.c.size,
+    _p.c.price,
+    _stock.c.on_hand,
+    _stock.c.reserved,
+    _p.c.low_stock,
+    _p.c.barcode,
+)
+_ROWS = sa.select(*_ROW_COLUMNS).join(_stock, _stock.c.product_id == _p.c.id)
+_ROW_BY_SKU = _ROWS.where(_p.c.sku == sa.bindparam("sku"))
+
+
+def _to_row(r: sa.Row[Any]) -> StockRow:
+    return StockRow(
+        sku=r.sku,
+        name=r.name,
+        variant=r.variant,
+        color=r.color,
+        size=r.size,
+        price=r.price,
+        on_hand=r.on_hand,
+        reserved=r.reserved,
+        available=r.on_hand - r.reserved,
+        low_stock=r.low_stock,
+        barcode=r.barcode,
+    )
+
+
+def stock_row(session: Session, sku: str) -> StockRow:
+    found = session.connection().execute(_ROW_BY_SKU, {"sku": clean(sku)}).first()
+    if found is None:
+        raise NotFound("err.sku.unknown", sku=clean(sku))
+    return _to_row(found)
+
+
+def list_stock(
+    session: Session, *, search: str = "", low_only: bool = False, include_inactive: bool = False
+) -> list[StockRow]:
+    query = _ROWS.order_by(_p.c.sku)
+    if not include_inactive:
+        query = query.where(_p.c.active.is_(True))
+    for word in fold(search).split():
+        query = query.where(_p.c.search_key.contains(word, autoescape=True))
+    rows = [_to_row(r) for r in session.connection().execute(query)]
+    return [row for row in rows if row.is_low] if low_only else rows
+
+
+def history(session: Session, sku: str, *, limit: int = 200) -> list[MoveRead]:
+    product = product_by_sku(session, sku)
+    query = (
+        sa.select(StockMove, Order.code)
+        .outerjoin(Order, Order.id == StockMove.order_id)  # type: ignore[arg-type]
+        .where(StockMove.product_id == product.id)
+        .order_by(StockMove.id.desc())  # type: ignore[union-attr]
+        .limit(limit)
+    )
+    return [
+        MoveRead(
+            at=m.at,
+            sku=product.sku,
+            kind=m.kind,
+            on_hand_delta=m.on_hand_delta,
+            reserved_delta=m.reserved_delta,
+            order_code=code,
+            reason=m.reason,
+        )
+        for m, code in session.execute(query)
+    ]

@@ -1,0 +1,32 @@
+"""Folding text for search: `nguyen van a` finds `Nguyễn Văn A`, `0912 345 678` finds +84…"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from unidecode import unidecode
+
+_SPACES = re.compile(r"\s+")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def nfc(value: str) -> str:
+    return unicodedata.normalize("NFC", value)
+
+
+def clean(value: str | None) -> str:
+    """NFC, trimmed, inner whitespace collapsed: how every stored free-text field is kept."""
+    if value is None:
+        return ""
+    return _SPACES.sub(" ", nfc(value)).strip()
+
+
+def fold(value: str) -> str:
+    """Lower-case ASCII with diacritics removed (đ → d), whitespace collapsed."""
+    return _SPACES.sub(" ", unidecode(nfc(value)).lower()).strip()
+
+
+def squash(value: str) -> str:
+    """`fold` with everything but letters and digits removed: `Hà Nội` → `hanoi`."""
+    return _NOT_ALNUM.sub("", fold(value))

@@ -1,0 +1,1 @@
+"""The desk: Textual screens over the same services as the CLI. Nothing here decides."""

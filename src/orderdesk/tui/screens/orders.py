@@ -1,0 +1,155 @@
+"""Orders (mode 1): every order, filtered by status and searched by code, name or phone."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Label, Static, Tab, Tabs
+from textual.worker import get_current_worker
+
+from orderdesk.i18n import t
+from orderdesk.models.enums import OrderStatus
+from orderdesk.models.reads import OrderRow
+from orderdesk.services import orders
+from orderdesk.tui.widgets.order_table import PAGE, OrderTable, header_line
+
+if TYPE_CHECKING:
+    from orderdesk.tui.app import OrderdeskApp
+
+ALL = "all"
+TAB_ORDER: list[str] = [ALL] + [s.value for s in OrderStatus]
+
+
+def tab_label(key: str, count: int) -> str:
+    name = t("desk.all") if key == ALL else t(f"status.{key}")
+    return f"{name} {count:,}".replace(",", ".")
+
+
+class OrdersScreen(Screen[None]):
+    BINDINGS = [
+        Binding("slash", "search", t("desk.search"), id="orders.search"),
+        Binding("left", "status(-1)", t("desk.prev_status"), id="orders.prev_status"),
+        Binding("right", "status(1)", t("desk.next_status"), id="orders.next_status"),
+        Binding("escape", "clear", t("desk.clear"), id="orders.clear"),
+        Binding("f5", "reload", t("desk.reload"), id="orders.reload"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.status_key = ALL
+        self.search_text = ""
+
+    @property
+    def desk(self) -> OrderdeskApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        tabs = Tabs(
+            *(Tab(tab_label(key, 0), id=f"tab-{key}") for key in TAB_ORDER), id="status-tabs"
+        )
+        tabs.can_focus = False
+        yield tabs
+        with Horizontal(id="search-bar"):
+            yield Label(t("desk.search_label"), id="search-label")
+            yield Input(placeholder=t("desk.search_hint"), id="search")
+        yield Static(header_line(), id="table-header")
+        yield OrderTable(id="orders")
+        yield Static("", id="empty")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(OrderTable).focus()
+        self.reload()
+
+    # ------------------------------------------------------------------ loading
+
+    def reload(self) -> None:
+        self._load(self.status_key, self.search_text)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="orders-load")
+    def _load(self, status_key: str, search: str) -> None:
+        status = None if status_key == ALL else OrderStatus(status_key)
+        store = self.desk.store
+        with store.read() as session:
+            counts = orders.status_counts(session, search=search)
+            first = orders.list_rows(session, status=status, search=search, limit=PAGE)
+        if get_current_worker().is_cancelled:
+            return
+        self.app.call_from_thread(self._show, status_key, search, counts, first)
+
+    def _show(
+        self, status_key: str, search: str, counts: dict[OrderStatus, int], first: list[OrderRow]
+    ) -> None:
+        if (status_key, search) != (self.status_key, self.search_text):
+            return  # the seller has typed on; a newer load is coming
+        tabs = self.query_one(Tabs)
+        for key in TAB_ORDER:
+            count = sum(counts.values()) if key == ALL else counts[OrderStatus(key)]
+            tabs.query_one(f"#tab-{key}", Tab).label = tab_label(key, count)
+        total = sum(counts.values()) if status_key == ALL else counts[OrderStatus(status_key)]
+        status = None if status_key == ALL else OrderStatus(status_key)
+        store = self.desk.store
+
+        def fetch(offset: int, limit: int) -> list[OrderRow]:
+            with store.read() as session:
+                return orders.list_rows(
+                    session, status=status, search=search, offset=offset, limit=limit
+                )
+
+        self.query_one(OrderTable).reset(fetch, total, first)
+        empty = self.query_one("#empty", Static)
+        empty.update(t("desk.no_orders") if total == 0 else "")
+        empty.display = total == 0
+
+    # ------------------------------------------------------------------ actions
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_status(self, step: int) -> None:
+        index = (TAB_ORDER.index(self.status_key) + step) % len(TAB_ORDER)
+        self.query_one(Tabs).active = f"tab-{TAB_ORDER[index]}"
+
+    def action_clear(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.has_focus:
+            self.query_one(OrderTable).focus()
+        elif search.value:
+            search.value = ""
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Left/right move the cursor inside the search box; only switch tabs elsewhere.
+        if action == "status" and isinstance(self.focused, Input):
+            return False
+        return True
+
+    @on(Tabs.TabActivated, "#status-tabs")
+    def _tab_changed(self, event: Tabs.TabActivated) -> None:
+        key = (event.tab.id or "tab-all").removeprefix("tab-")
+        if key != self.status_key:
+            self.status_key = key
+            self.reload()
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self.search_text = event.value
+        self.reload()
+
+    @on(Input.Submitted, "#search")
+    def _search_done(self) -> None:
+        self.query_one(OrderTable).focus()
+
+    @on(OrderTable.Opened)
+    def _open(self, event: OrderTable.Opened) -> None:
+        from orderdesk.tui.screens.order_view import OrderView
+
+        self.app.push_screen(OrderView(event.code))

@@ -1,0 +1,220 @@
+"""Field rules shared by every way data comes in (desk, CLI, import): written once, here.
+
+Each check returns the normalized value or raises `InvalidInput` for its field; callers
+that validate a whole record collect the errors with `Collector` and raise them together.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Any, TypeVar
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+from orderdesk import geo
+from orderdesk.errors import FieldError, InvalidInput
+from orderdesk.models.money import parse_money
+from orderdesk.text import clean
+
+T = TypeVar("T")
+# phonenumbers ignores trailing letters ("0901234567x" parses as valid): allow only these.
+_PHONE_CHARS = re.compile(r"^[0-9+ ().\-]+$")
+_MAX_MONEY = 10**12
+
+
+def _fail(field: str, key: str, **params: Any) -> InvalidInput:
+    return InvalidInput([FieldError(field, key, params)])
+
+
+def phone(value: str, field: str = "phone", *, mobile_only: bool = True) -> str:
+    """A Vietnamese phone number in E.164 (`+84912345678`)."""
+    text = clean(value)
+    if not text:
+        raise _fail(field, "err.required")
+    if not _PHONE_CHARS.match(text):
+        raise _fail(field, "err.phone.chars", value=text)
+    try:
+        number = phonenumbers.parse(text, "VN")
+    except phonenumbers.NumberParseException:
+        raise _fail(field, "err.phone.invalid", value=text) from None
+    if number.country_code != 84 or not phonenumbers.is_valid_number(number):
+        raise _fail(field, "err.phone.invalid", value=text)
+    kind = phonenumbers.number_type(number)
+    if mobile_only and kind != phonenumbers.PhoneNumberType.MOBILE:
+        raise _fail(field, "err.phone.not_mobile", value=text)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def display_phone(e164: str) -> str:
+    """`+84912345678` → `0912 345 678`, the way Vietnamese sellers write it."""
+    try:
+        number = phonenumbers.parse(e164, "VN")
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def phone_search_forms(e164: str) -> str:
+    """The digit strings a seller may type to find this phone: `0912345678 84912345678`."""
+    digits = e164.lstrip("+")
+    national = "0" + digits[2:] if digits.startswith("84") else digits
+    return f"{national} {digits}"
+
+
+def email(value: str, field: str = "email") -> str:
+    """A syntactically valid address (no network lookups), or "" when none is given."""
+    text = clean(value)
+    if not text:
+        return ""
+    try:
+        return validate_email(text, check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise _fail(field, "err.email.invalid", value=text) from None
+
+
+def required_text(value: str | None, field: str, *, max_len: int = 200) -> str:
+    text = clean(value)
+    if not text:
+        raise _fail(field, "err.required")
+    if len(text) > max_len:
+        raise _fail(field, "err.too_long", max=max_len)
+    return text
+
+
+def optional_text(value: str | None, field: str, *, max_len: int = 2000) -> str:
+    text = clean(value)
+    if len(text) > max_len:
+        raise _fail(field, "err.too_long", max=max_len)
+    return text
+
+
+def quantity(value: object, field: str = "qty") -> int:
+    """A whole number of items, at least 1."""
+    number = _whole(value, field)
+    if number <= 0:
+        raise _fail(field, "err.qty.positive", value=value)
+    if number > 1_000_000:
+        raise _fail(field, "err.qty.too_large", value=value)
+    return number
+
+
+def money(value: object, field: str) -> int:
+    """A non-negative whole number of đồng; accepts `350000`, `350.000`, `350,000`."""
+    if isinstance(value, bool):
+        raise _fail(field, "err.money.invalid", value=value)
+    if isinstance(value, int):
+        amount: int | None = value
+    elif isinstance(value, float):
+        amount = int(value) if value.is_integer() else None
+    else:
+        amount = parse_money(str(value))
+    if amount is None:
+        raise _fail(field, "err.money.invalid", value=value)
+    if amount < 0:
+        raise _fail(field, "err.money.negative", value=value)
+    if amount > _MAX_MONEY:
+        raise _fail(field, "err.money.too_large", value=value)
+    return amount
+
+
+def whole(value: object, field: str, *, minimum: int = 0) -> int:
+    number = _whole(value, field)
+    if number < minimum:
+        raise _fail(field, "err.number.min", value=value, min=minimum)
+    return number
+
+
+def _whole(value: object, field: str) -> int:
+    if isinstance(value, bool):
+        raise _fail(field, "err.number.invalid", value=value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    text = clean(str(value))
+    if re.fullmatch(r"[+-]?\d+", text):
+        return int(text)
+    raise _fail(field, "err.number.invalid", value=value)
+
+
+def day(value: object, field: str) -> date:
+    if isinstance(value, date):
+        return value
+    text = clean(str(value))
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise _fail(field, "err.date.invalid", value=text) from None
+
+
+def address(province_text: str, ward_text: str) -> tuple[geo.Place, geo.WardPlace]:
+    """Province and ward resolved against the official list; errors name the field."""
+    if not clean(province_text):
+        raise _fail("province", "err.required")
+    try:
+        found_province = geo.resolve_province(province_text)
+    except geo.PlaceNotFound:
+        raise _fail("province", "err.province.unknown", value=clean(province_text)) from None
+    if not clean(ward_text):
+        raise _fail("ward", "err.required")
+    try:
+        found_ward = geo.resolve_ward(found_province.code, ward_text)
+    except geo.PlaceAmbiguous as error:
+        raise _fail(
+            "ward", "err.ward.ambiguous", value=error.text, options=", ".join(error.options)
+        ) from None
+    except geo.PlaceNotFound as error:
+        if error.other_province:
+            raise _fail(
+                "ward",
+                "err.ward.elsewhere",
+                value=error.text,
+                province=found_province.name,
+                other=error.other_province,
+            ) from None
+        raise _fail(
+            "ward", "err.ward.unknown", value=error.text, province=found_province.name
+        ) from None
+    return found_province, found_ward
+
+
+def choice(value: str, field: str, options: type[T]) -> T:
+    """One of an enum's values, case-insensitive."""
+    text = clean(value).lower()
+    try:
+        return options(text)  # type: ignore[call-arg]
+    except ValueError:
+        allowed = ", ".join(member.value for member in options)  # type: ignore[attr-defined]
+        raise _fail(field, "err.choice", value=clean(value), options=allowed) from None
+
+
+class Collector:
+    """Runs many field checks and raises all their errors at once."""
+
+    def __init__(self) -> None:
+        self.errors: list[FieldError] = []
+
+    def check(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+        try:
+            return fn(*args, **kwargs)
+        except InvalidInput as error:
+            self.errors.extend(error.errors)
+            return None
+
+    @contextmanager
+    def guard(self) -> Iterator[None]:
+        try:
+            yield
+        except InvalidInput as error:
+            self.errors.extend(error.errors)
+
+    def add(self, field: str, key: str, **params: Any) -> None:
+        self.errors.append(FieldError(field, key, params))
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise InvalidInput(list(self.errors))

@@ -283,4 +283,5 @@ MESSAGES: dict[str, str] = {
     "desk.quit": "Quit",
     "desk.demo": "demo shop",
     "col.channel": "Channel",
+    "desk.items": "Items",
 }

@@ -272,4 +272,5 @@ MESSAGES: dict[str, str] = {
     "desk.quit": "Thoát",
     "desk.demo": "cửa hàng mẫu",
     "col.channel": "Kênh",
+    "desk.items": "Sản phẩm",
 }

@@ -17,13 +17,40 @@ from textual.worker import get_current_worker
 from orderdesk import validation
 from orderdesk.errors import OrderdeskError
 from orderdesk.i18n import t
+from orderdesk.models.enums import OrderStatus
 from orderdesk.models.money import format_money
 from orderdesk.models.reads import OrderDetail
 from orderdesk.services import orders
 from orderdesk.timeutil import format_local
+from orderdesk.tui.widgets.order_table import capital
 
 if TYPE_CHECKING:
     from orderdesk.tui.app import OrderdeskApp
+
+
+def _checklist(found: OrderDetail) -> Text:
+    checks = Text()
+    for item in found.checklist.items:
+        mark, style = ("✓", "green") if item.passed else ("✗", "red")
+        checks.append(f"{mark} ", style=style)
+        checks.append(f"{t('check.group.' + item.group)} / {t('check.' + item.key)}")
+        if item.reason_key:
+            checks.append(f" — {t(item.reason_key, **item.reason_params)}", style="dim")
+        checks.append("\n")
+    return checks
+
+
+def _history(found: OrderDetail) -> Text:
+    history = Text()
+    for event in found.history:
+        history.append(f"{format_local(event.at)}  {t('event.' + event.action)}")
+        if event.to_status is not None and event.from_status is not event.to_status:
+            before = t("status." + event.from_status.value) if event.from_status else "—"
+            history.append(f"  {before} → {t('status.' + event.to_status.value)}", style="dim")
+        if event.detail.get("reason") or event.detail.get("note"):
+            history.append(f"  {event.detail.get('reason') or event.detail.get('note')}")
+        history.append("\n")
+    return history
 
 
 def render_detail(found: OrderDetail) -> Table:
@@ -32,7 +59,7 @@ def render_detail(found: OrderDetail) -> Table:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
-    grid.add_row(t("col.code"), Text(f"{o.code}  ·  {t('status.' + o.status.value)}"))
+    grid.add_row(t("col.code"), Text(f"{o.code}  ·  {capital(t('status.' + o.status.value))}"))
     grid.add_row(
         t("col.created"),
         Text(format_local(o.created_at) + (f"  ·  {o.channel}" if o.channel else "")),
@@ -66,7 +93,7 @@ def render_detail(found: OrderDetail) -> Table:
             str(line.reserved),
         )
     grid.add_row("", "")
-    grid.add_row(t("field.items"), lines)
+    grid.add_row(t("desk.items"), lines)
     grid.add_row("", "")
     for label, amount in (
         (t("col.subtotal"), o.subtotal),
@@ -85,24 +112,12 @@ def render_detail(found: OrderDetail) -> Table:
         grid.add_row(t("col.note"), Text(o.note))
     if o.cancel_reason:
         grid.add_row(t("col.cancel_reason"), Text(o.cancel_reason))
-    checks = Text()
-    for item in found.checklist.items:
-        mark, style = ("✓", "green") if item.passed else ("✗", "red")
-        checks.append(f"{mark} ", style=style)
-        checks.append(f"{t('check.group.' + item.group)} / {t('check.' + item.key)}")
-        if item.reason_key:
-            checks.append(f" — {t(item.reason_key, **item.reason_params)}", style="dim")
-        checks.append("\n")
+    if o.status in (OrderStatus.PENDING, OrderStatus.AWAITING_STOCK):
+        # Before confirmation the checklist says what is missing; afterwards, history does.
+        grid.add_row("", "")
+        grid.add_row(t("cli.checklist"), _checklist(found))
     grid.add_row("", "")
-    grid.add_row(t("cli.checklist"), checks)
-    history = Text()
-    for event in found.history:
-        history.append(f"{format_local(event.at)}  {t('event.' + event.action)}")
-        if event.to_status is not None and event.from_status is not event.to_status:
-            before = t("status." + event.from_status.value) if event.from_status else "—"
-            history.append(f"  {before} → {t('status.' + event.to_status.value)}", style="dim")
-        history.append("\n")
-    grid.add_row(t("cli.history"), history)
+    grid.add_row(t("cli.history"), _history(found))
     return grid
 
 

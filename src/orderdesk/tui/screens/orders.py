@@ -16,7 +16,7 @@ from orderdesk.i18n import t
 from orderdesk.models.enums import OrderStatus
 from orderdesk.models.reads import OrderRow
 from orderdesk.services import orders
-from orderdesk.tui.widgets.order_table import PAGE, OrderTable, header_line
+from orderdesk.tui.widgets.order_table import PAGE, OrderTable, capital, header_line
 
 if TYPE_CHECKING:
     from orderdesk.tui.app import OrderdeskApp
@@ -26,7 +26,7 @@ TAB_ORDER: list[str] = [ALL] + [s.value for s in OrderStatus]
 
 
 def tab_label(key: str, count: int) -> str:
-    name = t("desk.all") if key == ALL else t(f"status.{key}")
+    name = t("desk.all") if key == ALL else capital(t(f"status.{key}"))
     return f"{name} {count:,}".replace(",", ".")
 
 
@@ -147,6 +147,15 @@ class OrdersScreen(Screen[None]):
     @on(Input.Submitted, "#search")
     def _search_done(self) -> None:
         self.query_one(OrderTable).focus()
+
+    @on(OrderTable.Resized)
+    def _relayout(self, event: OrderTable.Resized) -> None:
+        self.query_one("#table-header", Static).update(header_line(event.columns))
+
+    @on(OrderTable.Moved)
+    def _moved(self, event: OrderTable.Moved) -> None:
+        position = f"{event.index + 1:,}/{event.total:,}".replace(",", ".") if event.total else ""
+        self.sub_title = " · ".join(p for p in (t("desk.mode.orders"), position) if p)
 
     @on(OrderTable.Opened)
     def _open(self, event: OrderTable.Opened) -> None:

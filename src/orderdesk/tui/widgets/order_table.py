@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from rich.cells import set_cell_size
 from rich.segment import Segment
@@ -27,7 +28,7 @@ from orderdesk.i18n import t
 from orderdesk.models.enums import OrderStatus
 from orderdesk.models.money import format_money
 from orderdesk.models.reads import OrderRow
-from orderdesk.timeutil import format_local
+from orderdesk.timeutil import to_local, utcnow
 
 PAGE = 100
 MAX_PAGES = 40
@@ -40,17 +41,30 @@ class Column:
     right: bool = False
 
 
+# The name column takes whatever width the others leave (between its min and max).
+NAME_MIN, NAME_MAX = 12, 32
 COLUMNS = (
-    Column("col.code", 15),
-    Column("col.status", 15),
-    Column("col.created", 16),
-    Column("col.name", 24),
-    Column("col.phone", 12),
-    Column("col.province", 16),
-    Column("col.total", 13, right=True),
-    Column("col.cod", 13, right=True),
-    Column("col.channel", 10),
+    Column("col.code", 14),
+    Column("col.status", 14),
+    Column("col.created", 11),
+    Column("col.name", NAME_MIN),
+    Column("col.phone", 10),
+    Column("col.province", 14),
+    Column("col.total", 12, right=True),
+    Column("col.cod", 12, right=True),
+    Column("col.channel", 8),
 )
+
+
+def layout(width: int) -> tuple[Column, ...]:
+    fixed = sum(c.width + 1 for c in COLUMNS if c.key != "col.name") + 1
+    name = max(NAME_MIN, min(NAME_MAX, width - fixed))
+    return tuple(Column(c.key, name) if c.key == "col.name" else c for c in COLUMNS)
+
+
+def capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
 
 STATUS_STYLE = {
     OrderStatus.PENDING: Style(color="yellow"),
@@ -70,11 +84,19 @@ def short_province(name: str) -> str:
     return name.replace("Thành phố ", "TP ")
 
 
+def short_time(moment: datetime) -> str:
+    """`27/11 14:05` this year, `27/11/25` before: a date column a seller can scan."""
+    local = to_local(moment)
+    if local.year == to_local(utcnow()).year:
+        return local.strftime("%d/%m %H:%M")
+    return local.strftime("%d/%m/%y")
+
+
 def cells(row: OrderRow) -> list[str]:
     return [
         row.code,
-        t(f"status.{row.status.value}"),
-        format_local(row.created_at),
+        capital(t(f"status.{row.status.value}")),
+        short_time(row.created_at),
         row.name,
         validation.display_phone(row.phone).replace(" ", ""),
         short_province(row.province),
@@ -92,8 +114,8 @@ def _fit(text: str, column: Column) -> str:
     return fitted
 
 
-def header_line() -> str:
-    return " ".join(_fit(t(c.key), c) for c in COLUMNS)
+def header_line(columns: tuple[Column, ...] = COLUMNS) -> str:
+    return " ".join(_fit(t(c.key), c) for c in columns)
 
 
 Fetch = Callable[[int, int], list[OrderRow]]
@@ -107,6 +129,9 @@ class OrderTable(ScrollView, can_focus=True):
     """
 
     BINDINGS = [
+        # Left/right belong to the screen (switching status), not to horizontal scrolling.
+        Binding("left", "screen.status(-1)", show=False, id="table.left"),
+        Binding("right", "screen.status(1)", show=False, id="table.right"),
         Binding("up", "cursor(-1)", show=False, id="table.up"),
         Binding("down", "cursor(1)", show=False, id="table.down"),
         Binding("pageup", "page(-1)", show=False, id="table.page_up"),
@@ -118,6 +143,31 @@ class OrderTable(ScrollView, can_focus=True):
 
     cursor: reactive[int] = reactive(0, always_update=True)
     """The index of the highlighted row in the current filter."""
+
+    class Moved(Message):
+        """The cursor is now on row `index` of `total`."""
+
+        def __init__(self, table: OrderTable, index: int, total: int) -> None:
+            super().__init__()
+            self.table = table
+            self.index = index
+            self.total = total
+
+        @property
+        def control(self) -> OrderTable:
+            return self.table
+
+    class Resized(Message):
+        """The columns were laid out again for a new width."""
+
+        def __init__(self, table: OrderTable, columns: tuple[Column, ...]) -> None:
+            super().__init__()
+            self.table = table
+            self.columns = columns
+
+        @property
+        def control(self) -> OrderTable:
+            return self.table
 
     class Opened(Message):
         def __init__(self, table: OrderTable, code: str) -> None:
@@ -134,6 +184,7 @@ class OrderTable(ScrollView, can_focus=True):
         self._total = 0
         self._fetch: Fetch = lambda offset, limit: []
         self._pages: OrderedDict[int, list[OrderRow]] = OrderedDict()
+        self.columns: tuple[Column, ...] = COLUMNS
 
     @property
     def total(self) -> int:
@@ -183,7 +234,7 @@ class OrderTable(ScrollView, can_focus=True):
             else (base + Style(bgcolor="grey23") if selected else base)
         )
         segments: list[Segment] = []
-        for column, text in zip(COLUMNS, cells(row), strict=True):
+        for column, text in zip(self.columns, cells(row), strict=True):
             style = line_style
             if column.key == "col.status":
                 style = line_style + STATUS_STYLE.get(row.status, Style())
@@ -193,6 +244,10 @@ class OrderTable(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, self._total)
+        columns = layout(self.size.width)
+        if columns != self.columns:
+            self.columns = columns
+            self.post_message(self.Resized(self, columns))
 
     def watch_cursor(self, old: int, new: int) -> None:
         _, top = self.scroll_offset
@@ -202,6 +257,7 @@ class OrderTable(ScrollView, can_focus=True):
         elif new >= top + height:
             self.scroll_to(y=new - height + 1, animate=False)
         self.refresh()
+        self.post_message(self.Moved(self, new, self._total))
 
     def _move_to(self, index: int) -> None:
         if self._total:

@@ -95,12 +95,14 @@ def read_csv(path: Path, data: bytes) -> Sheet:
     return _build(path, rows)
 
 
-def read_xlsx(path: Path) -> Sheet:
+def read_xlsx(path: Path, data: bytes) -> Sheet:
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        # From bytes, so a workbook saved under another extension still opens.
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as error:
         raise FileUnreadable(
             "err.file.xlsx", path=str(path), reason=str(error) or type(error).__name__
         ) from None
@@ -123,5 +125,5 @@ def read_table(path: Path) -> Sheet:
     except OSError as error:
         raise FileUnreadable("err.file.read", path=str(path), reason=error.strerror or "") from None
     if data[:4] == b"PK\x03\x04" or path.suffix.lower() in (".xlsx", ".xlsm"):
-        return read_xlsx(path)
+        return read_xlsx(path, data)
     return read_csv(path, data)

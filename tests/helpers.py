@@ -1,0 +1,81 @@
+"""Small builders the tests share: a shop with products, and orders in any status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from orderdesk.db import Store
+from orderdesk.models.enums import Action, OrderStatus
+from orderdesk.models.reads import OrderRead, StockRow
+from orderdesk.services import orders, products, stock
+from orderdesk.services.orders import LineInput, OrderCreate
+from orderdesk.services.products import ProductCreate
+
+
+def add_product(
+    store: Store, sku: str, *, price: int = 100_000, on_hand: int = 0, **extra: Any
+) -> None:
+    with store.write() as session:
+        products.save(
+            session,
+            ProductCreate(sku=sku, name=extra.pop("name", f"Áo {sku}"), price=price, **extra),
+        )
+        if on_hand:
+            stock.receive(session, sku, on_hand)
+
+
+def order_data(items: dict[str, int] | None = None, **fields: Any) -> OrderCreate:
+    values: dict[str, Any] = dict(
+        name="Nguyễn Thị Lan",
+        phone="0912 345 678",
+        street="12 Lý Thường Kiệt",
+        ward="Phường Cửa Nam",
+        province="Hà Nội",
+    )
+    values.update(fields)
+    lines = [LineInput(sku, qty) for sku, qty in (items or {"AT-1": 1}).items()]
+    return OrderCreate(items=lines, **values)
+
+
+def create(
+    store: Store, items: dict[str, int] | None = None, *, backorder: bool = False, **fields: Any
+) -> OrderRead:
+    with store.write() as session:
+        return orders.create(session, order_data(items, **fields), allow_backorder=backorder)
+
+
+def act(store: Store, code: str, action: Action, **kwargs: Any) -> OrderRead:
+    with store.write() as session:
+        return orders.apply(session, code, action, **kwargs)
+
+
+def stock_of(store: Store, sku: str) -> StockRow:
+    with store.read() as session:
+        return stock.stock_row(session, sku)
+
+
+# How to bring a fresh pending order to each status.
+PATHS: dict[OrderStatus, list[Action]] = {
+    OrderStatus.PENDING: [],
+    OrderStatus.CONFIRMED: [Action.CONFIRM],
+    OrderStatus.PACKED: [Action.CONFIRM, Action.PACK],
+    OrderStatus.SHIPPED: [Action.CONFIRM, Action.PACK, Action.SHIP],
+    OrderStatus.DELIVERED: [Action.CONFIRM, Action.PACK, Action.SHIP, Action.DELIVER],
+    OrderStatus.DELIVERY_FAILED: [Action.CONFIRM, Action.PACK, Action.SHIP, Action.FAIL_DELIVERY],
+    OrderStatus.RETURNING: [Action.CONFIRM, Action.PACK, Action.SHIP, Action.START_RETURN],
+    OrderStatus.RETURNED: [Action.CONFIRM, Action.PACK, Action.SHIP, Action.MARK_RETURNED],
+    OrderStatus.CANCELLED: [Action.CANCEL],
+}
+
+
+def order_in(store: Store, status: OrderStatus, sku: str = "AT-1", qty: int = 1) -> str:
+    """The code of a new order brought to `status` through the normal actions."""
+    if status is OrderStatus.AWAITING_STOCK:
+        free = stock_of(store, sku).available
+        order = create(store, {sku: free + qty}, backorder=True)
+        assert order.status is OrderStatus.AWAITING_STOCK
+        return order.code
+    code = create(store, {sku: qty}).code
+    for action in PATHS[status]:
+        act(store, code, action, tick_all=True)
+    return code

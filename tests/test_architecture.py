@@ -1,0 +1,42 @@
+"""The core never imports the desk: everything can run, and be tested, without a terminal."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+CORE = [
+    "orderdesk.db",
+    "orderdesk.migrate",
+    "orderdesk.config",
+    "orderdesk.geo",
+    "orderdesk.validation",
+    "orderdesk.models.tables",
+    "orderdesk.models.reads",
+    "orderdesk.services.orders",
+    "orderdesk.services.stock",
+    "orderdesk.services.products",
+    "orderdesk.services.customers",
+    "orderdesk.services.doctor",
+    "orderdesk.services.demo",
+    "orderdesk.io.orders",
+    "orderdesk.io.products",
+    "orderdesk.io.customers",
+    "orderdesk.carriers",
+    "orderdesk.cli",
+]
+
+
+@pytest.mark.parametrize("module", CORE)
+def test_core_module_does_not_load_textual(module: str) -> None:
+    code = (
+        f"import sys, {module}; "
+        "bad = [m for m in sys.modules if m == 'textual' or m.startswith('textual.') "
+        "or m.startswith('orderdesk.tui')]; print(bad)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

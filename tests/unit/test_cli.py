@@ -1,0 +1,361 @@
+"""The command line: what works prints what a seller needs; what fails says one line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from orderdesk.cli import main
+
+ADD = [
+    "order",
+    "add",
+    "--name",
+    "Nguyễn Thị Lan",
+    "--phone",
+    "0912 345 678",
+    "--street",
+    "12 Lý Thường Kiệt",
+    "--ward",
+    "P. Cửa Nam",
+    "--province",
+    "Hà Nội",
+]
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    try:
+        main(["--lang", "en", *args])
+        code = 0
+    except SystemExit as done:
+        code = int(done.code or 0)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.fixture
+def cli(db_path: Path, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+    def call(*args: str) -> tuple[int, str, str]:
+        return run(capsys, "--db", str(db_path), *args)
+
+    assert (
+        call(
+            "product",
+            "add",
+            "--sku",
+            "AT-1",
+            "--name",
+            "Áo thun đen",
+            "--price",
+            "175000",
+            "--color",
+            "Đen",
+            "--size",
+            "M",
+        )[0]
+        == 0
+    )
+    assert call("stock", "receive", "AT-1", "3")[0] == 0
+    return call
+
+
+def test_an_order_through_the_cli(cli) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = cli(*ADD, "--item", "AT-1=2", "--shipping-fee", "25000")
+    assert code == 0
+    order_code = out.strip()
+    code, out, _ = cli("order", "show", order_code, "--json")
+    shown = json.loads(out)
+    assert shown["code"] == order_code and shown["status"] == "pending"
+    assert shown["total"] == 375_000 and shown["cod"] == 375_000
+    assert {"sku": "AT-1", "qty": 2, "unit_price": 175_000}.items() <= shown["lines"][0].items()
+    assert shown["ward"] == "Phường Cửa Nam" and shown["province"] == "Thành phố Hà Nội"
+    assert [e["action"] for e in shown["history"]] == ["create"]
+    assert cli("order", "confirm", order_code)[0] == 1  # manual items not ticked
+    code, out, _ = cli("order", "confirm", order_code, "--all-ticked")
+    assert (code, out.strip()) == (0, f"{order_code}: confirmed")
+    code, out, _ = cli("order", "list", "--json", "--status", "confirmed")
+    listed = json.loads(out)
+    assert [o["code"] for o in listed] == [order_code]
+    assert {
+        "code",
+        "status",
+        "name",
+        "phone",
+        "street",
+        "ward",
+        "province",
+        "total",
+        "cod",
+        "lines",
+    } <= listed[0].keys()
+    code, out, _ = cli("stock", "list", "--json")
+    row = json.loads(out)[0]
+    assert {"sku": "AT-1", "on_hand": 3, "reserved": 2, "available": 1}.items() <= row.items()
+
+
+def test_without_backorder_a_short_order_is_refused_and_nothing_saved(cli) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = cli(*ADD, "--item", "AT-1=5")
+    assert (code, out) == (1, "")
+    assert err.strip() == "orderdesk: not enough stock: AT-1 needs 5, 3 available"
+    assert json.loads(cli("order", "list", "--json")[1]) == []
+    code, out, err = cli(*ADD, "--item", "AT-1=5", "--allow-backorder")
+    assert code == 0 and "waits for stock" in err
+    code, out, _ = cli("stock", "receive", "AT-1", "2")
+    assert "1 waiting order(s) now pending" in out
+
+
+def test_many_codes_are_confirmed_one_by_one(cli) -> None:  # type: ignore[no-untyped-def]
+    first = cli(*ADD, "--item", "AT-1=1")[1].strip()
+    second = cli(*ADD, "--item", "AT-1=1", "--cod", "1000")[1].strip()  # COD mismatch
+    code, out, err = cli("order", "confirm", first, second, "NOPE-1", "--all-ticked")
+    assert code == 1
+    assert out.strip() == f"{first}: confirmed"
+    assert f"order {second} cannot be confirmed" in err and "COD 1,000 ₫" in err
+    assert "there is no order 'NOPE-1'" in err
+
+
+def test_stock_adjust_takes_negative_numbers_and_requires_a_reason(cli) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = cli("stock", "adjust", "AT-1", "-1", "--reason", "hỏng")
+    assert (code, out.strip()) == (0, "AT-1: on hand 2, reserved 0, available 2")
+    assert cli("stock", "adjust", "AT-1", "+4")[0] == 2
+
+
+def test_messages_follow_the_language(db_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    def bare(*args: str) -> tuple[int, str, str]:
+        try:
+            main(["--db", str(db_path), *args])
+            code = 0
+        except SystemExit as done:
+            code = int(done.code or 0)
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    # Without --lang the shop's setting decides, and a new shop speaks Vietnamese.
+    assert bare("order", "show", "KHONG-CO")[2] == "orderdesk: không có đơn 'KHONG-CO'\n"
+    assert bare("--lang", "en", "order", "show", "X")[2] == "orderdesk: there is no order 'X'\n"
+    assert bare("config", "set", "language", "en")[0] == 0
+    assert bare("order", "show", "X")[2] == "orderdesk: there is no order 'X'\n"
+
+
+BAD_INPUTS = [
+    (["order", "show", "NOPE"], 1),
+    (
+        [
+            "order",
+            "add",
+            "--name",
+            "A",
+            "--phone",
+            "0912",
+            "--street",
+            "x",
+            "--ward",
+            "Cửa Nam",
+            "--province",
+            "Hà Nội",
+            "--item",
+            "AT-1=1",
+        ],
+        1,
+    ),
+    (
+        [
+            "order",
+            "add",
+            "--name",
+            "A",
+            "--phone",
+            "0912345678",
+            "--street",
+            "x",
+            "--ward",
+            "Cửa Nam",
+            "--province",
+            "Hà Nội",
+            "--item",
+            "AT-1=-3",
+        ],
+        1,
+    ),
+    (
+        [
+            "order",
+            "add",
+            "--name",
+            "A",
+            "--phone",
+            "0912345678",
+            "--street",
+            "x",
+            "--ward",
+            "Cửa Nam",
+            "--province",
+            "Hà Nội",
+            "--item",
+            "AT-1",
+        ],
+        2,
+    ),
+    (
+        [
+            "order",
+            "add",
+            "--name",
+            "A",
+            "--phone",
+            "0912345678",
+            "--street",
+            "x",
+            "--ward",
+            "Cửa Nam",
+            "--province",
+            "Hà Nội",
+            "--item",
+            "GHOST=1",
+        ],
+        1,
+    ),
+    (["order", "add", "--name", "A"], 2),
+    (
+        [
+            "order",
+            "add",
+            "--name",
+            "A",
+            "--phone",
+            "0912345678",
+            "--street",
+            "x",
+            "--ward",
+            "Cửa Nam",
+            "--province",
+            "Hà Nội",
+            "--item",
+            "AT-1=1",
+            "--deliver-by",
+            "31/12/2026",
+        ],
+        1,
+    ),
+    (
+        [
+            "order",
+            "add",
+            "--name",
+            "A",
+            "--phone",
+            "0912345678",
+            "--street",
+            "x",
+            "--ward",
+            "Cửa Nam",
+            "--province",
+            "Hà Nội",
+            "--item",
+            "AT-1=1",
+            "--cod",
+            "-5",
+        ],
+        1,
+    ),
+    (
+        [
+            "order",
+            "add",
+            "--name",
+            "[bold]x[/]",
+            "--phone",
+            "0912345678",
+            "--street",
+            "x",
+            "--ward",
+            "Cửa Nam",
+            "--province",
+            "Hà Nội",
+            "--item",
+            "AT-1=1",
+            "--payment",
+            "gold",
+        ],
+        2,
+    ),
+    (["order", "list", "--status", "lost"], 2),
+    (["order", "cancel", "NOPE"], 1),
+    (["order", "ship", "NOPE"], 1),
+    (["order", "tick", "NOPE", "contact.confirmed"], 1),
+    (["stock", "receive", "AT-1", "abc"], 1),
+    (["stock", "receive", "AT-1", "0"], 1),
+    (["stock", "receive", "GHOST", "5"], 1),
+    (["stock", "adjust", "AT-1", "0", "--reason", "x"], 1),
+    (["stock", "adjust", "AT-1", "-99", "--reason", "x"], 1),
+    (["stock", "history", "GHOST"], 1),
+    (["product", "add", "--sku", "bad sku", "--name", "x", "--price", "1"], 1),
+    (["product", "add", "--sku", "P-1", "--name", "x", "--price", "free"], 1),
+    (["import", "orders", "/nonexistent/file.csv"], 1),
+    (["import", "pets", "x.csv"], 2),
+    (["export", "orders"], 2),
+    (["customer", "show", "0999"], 1),
+    (["config", "set", "no.such.key", "1"], 1),
+    (["config", "set", "language", "fr"], 1),
+    (["config", "set", "print.label_size", "huge"], 1),
+    (["config", "set", "shop.phone", "hello"], 1),
+    (["config", "set", "timezone", "Mars/Base"], 1),
+    (["nonsense"], 2),
+    (["--lang", "xx", "doctor"], 2),
+]
+
+
+@pytest.mark.parametrize(("args", "expected"), BAD_INPUTS)
+def test_bad_input_never_shows_a_traceback(cli, args: list[str], expected: int) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = cli(*args)
+    assert code == expected
+    assert "Traceback" not in out + err
+    if expected == 1:
+        lines = [line for line in err.splitlines() if line.strip()]
+        assert lines and lines[0].startswith("orderdesk: ")
+        assert "unexpected error" not in err
+
+
+def test_a_database_path_that_cannot_be_a_database(capsys, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    code, _, err = run(capsys, "--db", str(folder), "order", "list")
+    assert code == 1 and err.startswith("orderdesk: cannot open the database")
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not a database at all" * 50)
+    code, _, err = run(capsys, "--db", str(junk), "doctor")
+    assert code == 1 and "Traceback" not in err and err.startswith("orderdesk:")
+    code, _, err = run(capsys, "--db", "nosuchdriver://x/y", "doctor")
+    assert code == 1 and err.startswith("orderdesk:")
+
+
+def test_import_reports_every_bad_row(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "p.csv"
+    path.write_text("sku,name,price\nOK,Áo,1000\nBAD,Áo,abc\n,Áo,5\n", encoding="utf-8")
+    code, out, err = cli("import", "products", str(path))
+    assert code == 1 and out == ""
+    assert err.splitlines() == [
+        f"orderdesk: {path}: 2 bad row(s); nothing was imported",
+        "  row 3, column price: 'abc' is not an amount of đồng (whole numbers only, e.g. 350000)",
+        "  row 4, column sku: is required",
+    ]
+    code, out, _ = cli("import", "products", str(path), "--dry-run")
+    assert code == 1
+
+
+def test_doctor_and_backup(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert cli("doctor") == (0, "All good: stock, ledger and orders agree.\n", "")
+    target = tmp_path / "copy.db"
+    code, out, _ = cli("backup", str(target))
+    assert code == 0 and target.exists()
+    assert cli("backup", str(target))[0] == 1
+
+
+def test_export_writes_files_and_says_how_many(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    cli(*ADD, "--item", "AT-1=1")
+    for kind in ("orders", "products", "customers"):
+        code, out, _ = cli("export", kind, str(tmp_path / f"{kind}.csv"))
+        assert code == 0 and out.startswith("1 ")
+    assert "Nguyễn Thị Lan" in (tmp_path / "customers.csv").read_text(encoding="utf-8-sig")

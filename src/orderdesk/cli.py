@@ -835,11 +835,15 @@ def backup(state: Context, file: Path) -> None:
 
 
 @cli.command()
+@click.option("--rebuild-search", is_flag=True, help="Rebuild the order search index first.")
 @click.pass_obj
-def doctor(state: Context) -> None:
+def doctor(state: Context, rebuild_search: bool) -> None:
     """Check that stock, ledger and orders agree; exit 1 listing what is wrong."""
     from orderdesk.services import doctor as doctor_service
 
+    if rebuild_search:
+        with state.store().write() as session:
+            doctor_service.rebuild_search(session)
     with state.store().read() as session:
         problems = doctor_service.run(session)
     if not problems:

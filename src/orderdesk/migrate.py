@@ -15,6 +15,11 @@ from sqlalchemy.engine import Engine
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Leave the FTS5 search index (a virtual table and its shadows) out of autogenerate."""
+    return not (type_ == "table" and name is not None and name.startswith("order_search"))
+
+
 def config() -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))

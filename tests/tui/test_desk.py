@@ -27,12 +27,18 @@ def shop(store: Store) -> Store:
     add_product(store, "AT-1", on_hand=10_000)
     with store.write() as session:
         for i in range(250):
-            order = orders.create(session, order_data(
-                {"AT-1": 1}, name=NAMES[i % len(NAMES)], phone=f"09{12_000_000 + i:08d}"))
+            order = orders.create(
+                session,
+                order_data(
+                    {"AT-1": 1}, name=NAMES[i % len(NAMES)], phone=f"09{12_000_000 + i:08d}"
+                ),
+            )
             if i % 10 == 0:
                 orders.cancel(session, order.code)
-        orders.create(session, order_data({"AT-1": 1}, name="[b]Lan[/b] [/x]",
-                                          note="[red]gọi trước[/red] [/]"))
+        orders.create(
+            session,
+            order_data({"AT-1": 1}, name="[b]Lan[/b] [/x]", note="[red]gọi trước[/red] [/]"),
+        )
     return store
 
 
@@ -116,8 +122,7 @@ async def test_enter_opens_the_order_and_escape_comes_back(shop: Store, tmp_path
         assert app.screen.query_one(OrderTable) is table
 
 
-async def test_end_goes_to_the_oldest_order_through_the_pages(shop: Store,
-                                                               tmp_path: Path) -> None:
+async def test_end_goes_to_the_oldest_order_through_the_pages(shop: Store, tmp_path: Path) -> None:
     app = desk(shop, tmp_path)
     async with app.run_test(size=(130, 40)) as pilot:
         await settled(pilot)

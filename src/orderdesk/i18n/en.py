@@ -284,4 +284,5 @@ MESSAGES: dict[str, str] = {
     "desk.demo": "demo shop",
     "col.channel": "Channel",
     "desk.items": "Items",
+    "doctor.search_index": "the order search index does not match the orders; run `orderdesk doctor --rebuild-search`",
 }

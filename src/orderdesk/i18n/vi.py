@@ -273,4 +273,5 @@ MESSAGES: dict[str, str] = {
     "desk.demo": "cửa hàng mẫu",
     "col.channel": "Kênh",
     "desk.items": "Sản phẩm",
+    "doctor.search_index": "chỉ mục tìm đơn không khớp với đơn hàng; hãy chạy `orderdesk doctor --rebuild-search`",
 }

@@ -186,8 +186,7 @@ def import_orders(session: Session, path: Path) -> ImportResult:
             valid.append(item)
     if errors:
         raise ImportRejected(str(path), sorted(errors, key=lambda e: (e.row, e.column)))
-    for item in valid:
-        order = order_service.create_valid(session, item, allow_backorder=True)
+    for order in order_service.create_many(session, valid, allow_backorder=True):
         result.created += 1
         result.codes.append(order.code)
         if order.status is OrderStatus.AWAITING_STOCK:

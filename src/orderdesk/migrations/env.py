@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
+from orderdesk.migrate import include_name
 from orderdesk.models import tables  # noqa: F401  (registers the tables)
 
 target_metadata = SQLModel.metadata
@@ -39,6 +40,7 @@ def _run(connection: object) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -3,6 +3,7 @@ the latest name and address the seller used, so the next order fills itself in."
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -28,7 +29,7 @@ _UPSERTS: dict[str, Any] = {}
 
 
 def _upsert_statement(session: Session) -> Any:
-    """INSERT … ON CONFLICT (phone) DO UPDATE … RETURNING id, built once per backend."""
+    """INSERT … ON CONFLICT (phone) DO UPDATE …, built once per backend."""
     name = session.get_bind().dialect.name
     if name not in _UPSERTS:
         insert = dialect_insert(session)(_c)
@@ -45,42 +46,62 @@ def _upsert_statement(session: Session) -> Any:
                 "search_key": new.search_key,
                 "updated_at": new.updated_at,
             },
-        ).returning(_c.c.id)
+        )
     return _UPSERTS[name]
 
 
-def remember(
-    session: Session,
-    *,
-    phone: str,
-    name: str,
-    email: str,
-    street: str,
-    ward_code: int,
-    province_code: int,
-    now: datetime | None = None,
-) -> int:
-    """The id of the customer with this (normalized) phone, created or updated to match."""
+@dataclass(frozen=True)
+class Contact:
+    """A customer's details as an order gives them (phone already E.164)."""
+
+    phone: str
+    name: str
+    email: str
+    street: str
+    ward_code: int
+    province_code: int
+
+
+_IDS_BY_PHONE = sa.select(_c.c.phone, _c.c.id).where(
+    _c.c.phone.in_(sa.bindparam("phones", expanding=True))
+)
+
+
+def remember_many(
+    session: Session, contacts: list[Contact], *, now: datetime | None = None
+) -> dict[str, int]:
+    """Create or update a customer per phone (the latest details win); phone → id."""
     moment = now or utcnow()
-    return int(
-        session.connection()
-        .execute(
-            _upsert_statement(session),
+    latest = {contact.phone: contact for contact in contacts}
+    conn = session.connection()
+    conn.execute(
+        _upsert_statement(session),
+        [
             {
-                "phone": phone,
-                "name": name,
-                "email": email,
-                "street": street,
-                "ward_code": ward_code,
-                "province_code": province_code,
+                "phone": c.phone,
+                "name": c.name,
+                "email": c.email,
+                "street": c.street,
+                "ward_code": c.ward_code,
+                "province_code": c.province_code,
                 "notes": "",
-                "search_key": search_key(name, phone),
+                "search_key": search_key(c.name, c.phone),
                 "created_at": moment,
                 "updated_at": moment,
-            },
-        )
-        .scalar_one()
+            }
+            for c in latest.values()
+        ],
     )
+    phones = list(latest)
+    ids: dict[str, int] = {}
+    for start in range(0, len(phones), 500):
+        ids.update(conn.execute(_IDS_BY_PHONE, {"phones": phones[start : start + 500]}).all())
+    return ids
+
+
+def remember(session: Session, contact: Contact, *, now: datetime | None = None) -> int:
+    """The id of the customer with this phone, created or updated to these details."""
+    return remember_many(session, [contact], now=now)[contact.phone]
 
 
 def _summary_query() -> sa.Select[Any]:

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from orderdesk.i18n import t
 from orderdesk.models.lifecycle import HOLDS_STOCK
 from orderdesk.models.tables import Order, OrderLine, Product, Stock, StockMove
+from orderdesk.services import orders
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,9 @@ class Problem:
 
     def message(self) -> str:
         return t(self.key, **self.params)
+
+
+_INTEGRITY = sa.text("INSERT INTO order_search(order_search, rank) VALUES ('integrity-check', 1)")
 
 
 def run(session: Session) -> list[Problem]:
@@ -33,6 +37,13 @@ def run(session: Session) -> list[Problem]:
         broken = session.execute(sa.text("PRAGMA foreign_key_check")).fetchall()
         if broken:
             problems.append(Problem("doctor.foreign_keys", {"count": len(broken)}))
+        if orders.has_search_index(session):
+            try:
+                # FTS5 compares its index with the orders table and fails on any difference.
+                with session.begin_nested():
+                    session.execute(_INTEGRITY)
+            except sa.exc.DatabaseError:
+                problems.append(Problem("doctor.search_index"))
 
     ledger = (
         sa.select(
@@ -114,3 +125,11 @@ def run(session: Session) -> list[Problem]:
             )
         )
     return problems
+
+
+def rebuild_search(session: Session) -> bool:
+    """Rebuild the order search index from the orders table; False when there is none."""
+    if not orders.has_search_index(session):
+        return False
+    session.execute(sa.text("INSERT INTO order_search(order_search) VALUES ('rebuild')"))
+    return True

@@ -57,11 +57,12 @@ _e = OrderEvent.__table__  # type: ignore[attr-defined]
 _ORDER_INSERT = sa.insert(_o)
 _LINE_INSERT = sa.insert(_l)
 _EVENT_INSERT = sa.insert(_e)
-_CODE_EXISTS = sa.select(_o.c.id).where(_o.c.code == sa.bindparam("code"))
-_NEXT_CODE = sa.text(
-    "INSERT INTO code_counters (prefix, last) VALUES (:prefix, 1) "
-    "ON CONFLICT (prefix) DO UPDATE SET last = code_counters.last + 1 RETURNING last"
+_NEXT_CODES = sa.text(
+    "INSERT INTO code_counters (prefix, last) VALUES (:prefix, :n) "
+    "ON CONFLICT (prefix) DO UPDATE SET last = code_counters.last + :n RETURNING last"
 )
+_CODES_TAKEN = sa.select(_o.c.code).where(_o.c.code.in_(sa.bindparam("codes", expanding=True)))
+_ORDER_INSERT_RETURNING = sa.insert(_o).returning(_o.c.id, sort_by_parameter_order=True)
 _checks = OrderCheck.__table__  # type: ignore[attr-defined]
 _LOAD = sa.select(_o).where(_o.c.code == sa.bindparam("code"))
 _LINES = sa.select(_l).where(_l.c.order_id == sa.bindparam("oid")).order_by(_l.c.id)
@@ -489,11 +490,40 @@ _ROW_COLUMNS = (
 )
 
 
-def _filter(query: Any, status: OrderStatus | None, search: str) -> Any:
+_search = sa.table("order_search", sa.column("rowid"), sa.column("order_search"))
+
+
+def has_search_index(session: Session) -> bool:
+    """Whether this database has the FTS5 trigram index (SQLite built with FTS5)."""
+    conn = session.connection()
+    if "order_search" not in conn.info:
+        conn.info["order_search"] = (
+            conn.dialect.name == "sqlite"
+            and conn.exec_driver_sql(
+                "SELECT 1 FROM sqlite_master WHERE name = 'order_search'"
+            ).first()
+            is not None
+        )
+    return bool(conn.info["order_search"])
+
+
+def _filter(query: Any, status: OrderStatus | None, search: str, indexed: bool = False) -> Any:
+    """Status and search conditions. Words of three letters or more go through the trigram
+    index when there is one (a scan of 100,000 rows takes ~100 ms, the index ~3 ms)."""
     if status is not None:
         query = query.where(_o.c.status == status)
-    for word in search_words(search):
-        query = query.where(_o.c.search_key.contains(word, autoescape=True))
+    words = search_words(search)
+    long_words = [w for w in words if len(w) >= 3] if indexed else []
+    if long_words:
+        phrase = " ".join('"' + w.replace('"', '""') + '"' for w in long_words)
+        query = query.where(
+            _o.c.id.in_(
+                sa.select(_search.c.rowid).where(_search.c.order_search.op("MATCH")(phrase))
+            )
+        )
+    for word in words:
+        if word not in long_words:
+            query = query.where(_o.c.search_key.contains(word, autoescape=True))
     return query
 
 
@@ -506,18 +536,22 @@ def list_rows(
     limit: int = 100,
 ) -> list[OrderRow]:
     """A page of the orders table, newest first."""
-    query = _filter(sa.select(*_ROW_COLUMNS), status, search)
+    query = _filter(sa.select(*_ROW_COLUMNS), status, search, has_search_index(session))
     query = query.order_by(_o.c.id.desc()).offset(offset).limit(limit)
     return [OrderRow(*row) for row in session.connection().execute(query)]
 
 
 def count(session: Session, *, status: OrderStatus | None = None, search: str = "") -> int:
-    query = _filter(sa.select(sa.func.count()).select_from(_o), status, search)
+    query = _filter(
+        sa.select(sa.func.count()).select_from(_o), status, search, has_search_index(session)
+    )
     return int(session.connection().execute(query).scalar_one())
 
 
 def status_counts(session: Session, *, search: str = "") -> dict[OrderStatus, int]:
-    query = _filter(sa.select(_o.c.status, sa.func.count()), None, search).group_by(_o.c.status)
+    query = _filter(
+        sa.select(_o.c.status, sa.func.count()), None, search, has_search_index(session)
+    ).group_by(_o.c.status)
     counts = dict.fromkeys(OrderStatus, 0)
     counts.update({status: n for status, n in session.connection().execute(query)})
     return counts
@@ -532,7 +566,8 @@ def list_orders(
 ) -> list[OrderRead]:
     """Whole orders with their lines (for JSON and export), newest first."""
     conn = session.connection()
-    query = _filter(sa.select(_o), status, search).order_by(_o.c.id.desc())
+    query = _filter(sa.select(_o), status, search, has_search_index(session))
+    query = query.order_by(_o.c.id.desc())
     if limit is not None:
         query = query.limit(limit)
     orders = [_row(r) for r in conn.execute(query)]
@@ -576,16 +611,21 @@ def _enter(session: Session, order: SimpleNamespace, status: OrderStatus, now: d
     order.updated_at = now
 
 
-def _next_code(session: Session, now: datetime) -> str:
-    """`DH2611-0042`: year and month (local time), then a per-month sequence."""
+def _next_codes(session: Session, now: datetime, count: int) -> list[str]:
+    """`count` new codes like `DH2611-0042`: year and month (local time), then a per-month
+    sequence. Numbers an imported order already holds are skipped."""
+    if count <= 0:
+        return []
     prefix = f"DH{to_local(now):%y%m}"
     conn = session.connection()
-    while True:
-        last = conn.execute(_NEXT_CODE, {"prefix": prefix}).scalar_one()
-        code = f"{prefix}-{last:04d}"
-        # An imported order may already hold this code: take the next number.
-        if conn.execute(_CODE_EXISTS, {"code": code}).first() is None:
-            return code
+    codes: list[str] = []
+    while len(codes) < count:
+        want = count - len(codes)
+        last = conn.execute(_NEXT_CODES, {"prefix": prefix, "n": want}).scalar_one()
+        block = [f"{prefix}-{n:04d}" for n in range(last - want + 1, last + 1)]
+        taken = set(conn.execute(_CODES_TAKEN, {"codes": block}).scalars())
+        codes += [code for code in block if code not in taken]
+    return codes
 
 
 def _wants(lines: Sequence[Any]) -> list[stock_service.Want]:
@@ -658,83 +698,139 @@ def create_valid(
     now: datetime | None = None,
 ) -> OrderRead:
     """`create` for an order already through `validate`."""
+    return create_many(session, [item], allow_backorder=allow_backorder, now=now)[0]
+
+
+def _contact(item: ValidOrder) -> customers.Contact:
+    return customers.Contact(
+        item.phone, item.name, item.email, item.street, item.ward.code, item.province.code
+    )
+
+
+def create_many(
+    session: Session,
+    items: Sequence[ValidOrder],
+    *,
+    allow_backorder: bool = False,
+    now: datetime | None = None,
+) -> list[OrderRead]:
+    """Save validated orders in the given order, each reserved or (if allowed) waiting.
+
+    One statement per kind of row for the whole batch: an import of 5,000 orders runs a
+    few dozen statements instead of 45,000. Orders earlier in the batch get stock first.
+    """
     moment = now or utcnow()
     conn = session.connection()
-    if item.code and conn.execute(_CODE_EXISTS, {"code": item.code}).first() is not None:
-        raise InvalidInput([FieldError("order_code", "err.code.taken", {"value": item.code})])
-    wants = [stock_service.Want(line.product.id, line.product.sku, line.qty) for line in item.lines]
-    short = stock_service.shortages(session, wants)
-    if short and not allow_backorder:
-        raise OutOfStock(short)
-    status = OrderStatus.AWAITING_STOCK if short else OrderStatus.PENDING
-    customer_id = customers.remember(
+    given = [item.code for item in items if item.code]
+    for start in range(0, len(given), 500):
+        taken = conn.execute(_CODES_TAKEN, {"codes": given[start : start + 500]}).scalars().first()
+        if taken is not None:
+            raise InvalidInput([FieldError("order_code", "err.code.taken", {"value": taken})])
+    free = stock_service.available(
+        session, {line.product.id for item in items for line in item.lines}
+    )
+    plans: list[tuple[OrderStatus, list[stock_service.Want]]] = []
+    for item in items:
+        wants = [
+            stock_service.Want(line.product.id, line.product.sku, line.qty) for line in item.lines
+        ]
+        short = [
+            Shortage(w.sku, w.qty, free.get(w.product_id, 0))
+            for w in wants
+            if w.qty > free.get(w.product_id, 0)
+        ]
+        if short and not allow_backorder:
+            raise OutOfStock(short)
+        if not short:
+            for want in wants:
+                free[want.product_id] -= want.qty
+        plans.append((OrderStatus.AWAITING_STOCK if short else OrderStatus.PENDING, wants))
+    customer_ids = customers.remember_many(session, [_contact(i) for i in items], now=moment)
+    new_codes = iter(_next_codes(session, moment, sum(1 for item in items if not item.code)))
+    rows: list[dict[str, Any]] = []
+    for item, (status, _) in zip(items, plans, strict=True):
+        code = item.code or next(new_codes)
+        values: dict[str, Any] = dict(
+            code=code,
+            channel=item.channel,
+            customer_id=customer_ids[item.phone],
+            name=item.name,
+            phone=item.phone,
+            email=item.email,
+            street=item.street,
+            ward_code=item.ward.code,
+            ward_name=item.ward.name,
+            province_code=item.province.code,
+            province_name=item.province.name,
+            district=item.district,
+            subtotal=item.subtotal,
+            shipping_fee=item.shipping_fee,
+            discount=item.discount,
+            paid=item.paid,
+            cod=item.cod,
+            payment=item.payment,
+            deliver_by=item.deliver_by,
+            inspection=item.inspection,
+            note=item.note,
+            status=status,
+            cancel_reason="",
+            search_key=search_key(code, item.name, item.phone),
+            created_at=moment,
+            updated_at=moment,
+            **{column: None for column in _STATUS_TIME.values()},
+        )
+        values[_STATUS_TIME[status]] = moment
+        rows.append(values)
+    ids = conn.execute(_ORDER_INSERT_RETURNING, rows).scalars().all()
+    lines: list[list[dict[str, Any]]] = []
+    for order_id, values, item in zip(ids, rows, items, strict=True):
+        values["id"] = order_id
+        held = values["status"] is OrderStatus.PENDING
+        lines.append(
+            [
+                dict(
+                    order_id=order_id,
+                    product_id=line.product.id,
+                    sku=line.product.sku,
+                    name=line.product.name,
+                    variant=_variant(line.product),
+                    qty=line.qty,
+                    unit_price=line.unit_price,
+                    reserved=line.qty if held else 0,
+                )
+                for line in item.lines
+            ]
+        )
+    conn.execute(_LINE_INSERT, [line for order_lines in lines for line in order_lines])
+    stock_service.reserve_lines(
         session,
-        phone=item.phone,
-        name=item.name,
-        email=item.email,
-        street=item.street,
-        ward_code=item.ward.code,
-        province_code=item.province.code,
+        [
+            (values["id"], want)
+            for values, (status, wants) in zip(rows, plans, strict=True)
+            if status is OrderStatus.PENDING
+            for want in wants
+        ],
         now=moment,
     )
-    code = item.code or _next_code(session, moment)
-    values: dict[str, Any] = dict(
-        code=code,
-        channel=item.channel,
-        customer_id=customer_id,
-        name=item.name,
-        phone=item.phone,
-        email=item.email,
-        street=item.street,
-        ward_code=item.ward.code,
-        ward_name=item.ward.name,
-        province_code=item.province.code,
-        province_name=item.province.name,
-        district=item.district,
-        subtotal=item.subtotal,
-        shipping_fee=item.shipping_fee,
-        discount=item.discount,
-        paid=item.paid,
-        cod=item.cod,
-        payment=item.payment,
-        deliver_by=item.deliver_by,
-        inspection=item.inspection,
-        note=item.note,
-        status=status,
-        cancel_reason="",
-        search_key=search_key(code, item.name, item.phone),
-        created_at=moment,
-        updated_at=moment,
-        **{column: None for column in _STATUS_TIME.values()},
-    )
-    values[_STATUS_TIME[status]] = moment
-    order_id = conn.execute(_ORDER_INSERT, values).inserted_primary_key[0]  # type: ignore[index]
-    lines = [
-        dict(
-            order_id=order_id,
-            product_id=line.product.id,
-            sku=line.product.sku,
-            name=line.product.name,
-            variant=_variant(line.product),
-            qty=line.qty,
-            unit_price=line.unit_price,
-            reserved=0 if short else line.qty,
+    events = []
+    for values, (status, wants) in zip(rows, plans, strict=True):
+        short_skus = [w.sku for w in wants] if status is OrderStatus.AWAITING_STOCK else None
+        detail = json.dumps({"short": short_skus}, ensure_ascii=False) if short_skus else ""
+        events.append(
+            {
+                "order_id": values["id"],
+                "at": moment,
+                "action": "create",
+                "from_status": None,
+                "to_status": status,
+                "detail": detail,
+            }
         )
-        for line in item.lines
+    conn.execute(_EVENT_INSERT, events)
+    return [
+        _to_read(SimpleNamespace(**values), [SimpleNamespace(**line) for line in order_lines])
+        for values, order_lines in zip(rows, lines, strict=True)
     ]
-    conn.execute(_LINE_INSERT, lines)
-    if not short:
-        stock_service.reserve_all(session, order_id, wants, now=moment)
-    _record(
-        session,
-        order_id,
-        "create",
-        None,
-        status,
-        moment,
-        short=[s.sku for s in short] if short else None,
-    )
-    return _to_read(SimpleNamespace(**values), [SimpleNamespace(**line) for line in lines])
 
 
 def _current_input(order: Any, lines: Sequence[Any]) -> OrderCreate:
@@ -903,16 +999,7 @@ def edit(
         updated_at=moment,
     )
     if item.phone != order.phone or item.name != order.name:
-        fields["customer_id"] = customers.remember(
-            session,
-            phone=item.phone,
-            name=item.name,
-            email=item.email,
-            street=item.street,
-            ward_code=item.ward.code,
-            province_code=item.province.code,
-            now=moment,
-        )
+        fields["customer_id"] = customers.remember(session, _contact(item), now=moment)
     conn.execute(sa.update(_o).where(_o.c.id == order.id).values(**fields))
     for name, value in fields.items():
         setattr(order, name, value)

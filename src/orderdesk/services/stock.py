@@ -108,36 +108,46 @@ def shortages(session: Session, wants: list[Want]) -> list[Shortage]:
     ]
 
 
-def reserve_all(
-    session: Session, order_id: int, wants: list[Want], *, now: datetime | None = None
+def reserve_lines(
+    session: Session, lines: list[tuple[int, Want]], *, now: datetime | None = None
 ) -> None:
-    """Reserve every want; OutOfStock (and the action rolls back) if one no longer fits."""
+    """Reserve every (order id, want) pair: one conditional update per product for all of
+    them, one ledger row per line. OutOfStock (the action rolls back) if one no longer fits.
+    """
+    totals: dict[int, int] = {}
+    for _, want in lines:
+        if want.qty > 0:
+            totals[want.product_id] = totals.get(want.product_id, 0) + want.qty
+    if not totals:
+        return
     conn = session.connection()
+    params = [{"pid": pid, "dh": 0, "dr": qty} for pid, qty in totals.items()]
+    if conn.dialect.name == "sqlite":
+        fitted = conn.execute(_MOVE, params).rowcount == len(params)
+    else:  # not every driver sums rowcount over executemany
+        fitted = all(conn.execute(_MOVE, p).rowcount == 1 for p in params)
+    if not fitted:
+        # Another terminal took the stock between our check and our update (only possible
+        # on a server database): refuse the whole action, never oversell.
+        free = available(session, totals)
+        raise OutOfStock([Shortage(w.sku, w.qty, free.get(w.product_id, 0)) for _, w in lines])
     moment = now or utcnow()
-    ledger = []
-    for want in wants:
-        if want.qty <= 0:
-            continue
-        result = conn.execute(_MOVE, {"pid": want.product_id, "dh": 0, "dr": want.qty})
-        if result.rowcount == 1:
-            ledger.append(
-                {
-                    "product_id": want.product_id,
-                    "kind": MoveKind.RESERVE,
-                    "on_hand_delta": 0,
-                    "reserved_delta": want.qty,
-                    "order_id": order_id,
-                    "reason": "",
-                    "at": moment,
-                }
-            )
-        else:
-            # Another terminal took the stock between our check and our update (only
-            # possible on a server database): refuse the whole action, never oversell.
-            free = available(session, [want.product_id])
-            raise OutOfStock([Shortage(want.sku, want.qty, free.get(want.product_id, 0))])
-    if ledger:
-        conn.execute(_LEDGER, ledger)
+    conn.execute(
+        _LEDGER,
+        [
+            {
+                "product_id": w.product_id,
+                "kind": MoveKind.RESERVE,
+                "on_hand_delta": 0,
+                "reserved_delta": w.qty,
+                "order_id": order_id,
+                "reason": "",
+                "at": moment,
+            }
+            for order_id, w in lines
+            if w.qty > 0
+        ],
+    )
 
 
 def reserve(
@@ -146,7 +156,7 @@ def reserve(
     """Reserve every want, or nothing: returns the shortages when stock is short."""
     short = shortages(session, wants)
     if not short:
-        reserve_all(session, order_id, wants, now=now)
+        reserve_lines(session, [(order_id, want) for want in wants], now=now)
     return short
 
 

@@ -16,6 +16,32 @@ branch_labels = None
 depends_on = None
 
 
+# Substring search over orders (code, name, phone) with an FTS5 trigram index, kept in step
+# with `orders.search_key` by triggers. A later migration that rebuilds `orders` (batch
+# mode on SQLite) drops these triggers and must create them again.
+ORDER_SEARCH_DDL = [
+    "CREATE VIRTUAL TABLE order_search USING fts5("
+    "search_key, content='orders', content_rowid='id', tokenize='trigram')",
+    "CREATE TRIGGER orders_search_insert AFTER INSERT ON orders BEGIN "
+    "INSERT INTO order_search(rowid, search_key) VALUES (new.id, new.search_key); END",
+    "CREATE TRIGGER orders_search_delete AFTER DELETE ON orders BEGIN "
+    "INSERT INTO order_search(order_search, rowid, search_key) "
+    "VALUES ('delete', old.id, old.search_key); END",
+    "CREATE TRIGGER orders_search_update AFTER UPDATE OF search_key ON orders BEGIN "
+    "INSERT INTO order_search(order_search, rowid, search_key) "
+    "VALUES ('delete', old.id, old.search_key); "
+    "INSERT INTO order_search(rowid, search_key) VALUES (new.id, new.search_key); END",
+]
+
+
+def _has_fts5() -> bool:
+    bind = op.get_bind()
+    if bind.dialect.name != "sqlite":
+        return False
+    options = {row[0] for row in bind.exec_driver_sql("PRAGMA compile_options")}
+    return "ENABLE_FTS5" in options
+
+
 def upgrade() -> None:
     op.create_table(
         "code_counters",
@@ -290,8 +316,13 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_stock_moves_order_id"), ["order_id"], unique=False)
         batch_op.create_index("ix_stock_moves_product", ["product_id", "id"], unique=False)
 
+    if _has_fts5():
+        for statement in ORDER_SEARCH_DDL:
+            op.execute(statement)
+
 
 def downgrade() -> None:
+    op.execute("DROP TABLE IF EXISTS order_search")
     with op.batch_alter_table("stock_moves", schema=None) as batch_op:
         batch_op.drop_index("ix_stock_moves_product")
         batch_op.drop_index(batch_op.f("ix_stock_moves_order_id"))

@@ -8,9 +8,7 @@ starts fast.
 from __future__ import annotations
 
 import json
-import logging
 import sys
-import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -102,7 +100,9 @@ def cli(ctx: click.Context, db: str | None, lang: str | None) -> None:
 def _open_desk(state: Context, store: Store, *, demo: bool) -> None:
     from orderdesk.tui.app import run_desk
 
-    run_desk(store, state.settings, demo=demo)
+    code = run_desk(store, state.settings, demo=demo)
+    if code:
+        raise click.exceptions.Exit(code)
 
 
 @cli.command()
@@ -131,7 +131,14 @@ def demo(state: Context, reset: bool, no_open: bool, order_count: int) -> None:
     state._store = store
     if demo_service.is_empty(store):
         _err(t("demo.creating", orders=order_count))
-        summary = demo_service.populate(store, order_count=order_count)
+
+        def progress(done: int, total: int) -> None:
+            if sys.stderr.isatty():
+                click.echo(f"\r  {done:,}/{total:,}", err=True, nl=False)
+
+        summary = demo_service.populate(store, order_count=order_count, progress=progress)
+        if sys.stderr.isatty():
+            click.echo("\r", err=True, nl=False)
         _err(t("demo.created", products=summary.products, orders=summary.orders, path=target))
     if not no_open:
         _open_desk(state, store, demo=True)
@@ -893,24 +900,6 @@ def config_set(state: Context, key: str, value: str) -> None:
 # ---------------------------------------------------------------------------- entry point
 
 
-def _log_crash() -> Path | None:
-    from orderdesk.paths import log_path, private_dir
-
-    path = log_path()
-    try:
-        private_dir(path.parent)
-        handler = logging.FileHandler(path, encoding="utf-8")
-        path.chmod(0o600)  # tracebacks may quote customer data
-    except OSError:
-        return None
-    logger = logging.getLogger("orderdesk")
-    logger.addHandler(handler)
-    logger.error("unexpected error\n%s", traceback.format_exc())
-    handler.close()
-    logger.removeHandler(handler)
-    return path
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     """Console entry point: never lets a traceback reach the seller."""
     try:
@@ -933,8 +922,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     except KeyboardInterrupt:
         _err(t("cli.aborted"))
         code = 130
-    except Exception:  # noqa: BLE001 - the last line of defence, logged in full
-        where = _log_crash()
+    except Exception as error:  # noqa: BLE001 - the last line of defence, logged in full
+        from orderdesk import crashlog
+
+        where = crashlog.record(error)
         _err(t("cli.crashed", path=str(where) if where else "-"))
         code = 1
     sys.exit(code if isinstance(code, int) else 0)

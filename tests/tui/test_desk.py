@@ -173,3 +173,44 @@ async def test_an_order_changed_elsewhere_shows_after_reload(shop: Store, tmp_pa
 
 def test_search_key_folds_like_the_search_box() -> None:
     assert fold("Nguyễn Vân Dung") == "nguyen van dung"
+
+
+async def test_a_busy_database_is_a_notification_not_a_crash(
+    shop: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from orderdesk.errors import StoreError
+
+    app = desk(shop, tmp_path)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settled(pilot)
+
+        def busy(*args: object, **kwargs: object) -> None:
+            raise StoreError("err.db_busy")
+
+        monkeypatch.setattr(orders, "status_counts", busy)
+        await pilot.press("f5")
+        await settled(pilot)
+        assert app.is_running
+        assert [n.message for n in app._notifications] == [
+            "the database is busy in another window; try again"
+        ]
+        monkeypatch.undo()
+        await pilot.press("f5")
+        await settled(pilot)
+        assert app.screen.query_one(OrderTable).total == 251
+
+
+async def test_an_unexpected_error_is_logged_and_closes_with_one_line(
+    shop: Store, tmp_path: Path
+) -> None:
+    from orderdesk.paths import log_path
+
+    app = desk(shop, tmp_path)
+    with pytest.raises(ZeroDivisionError):
+        async with app.run_test(size=(130, 40)) as pilot:
+            await settled(pilot)
+            app.screen.action_reload = lambda: 1 / 0  # type: ignore[method-assign]
+            await pilot.press("f5")
+            await pilot.pause()
+    assert app.return_code == 1
+    assert "ZeroDivisionError" in log_path().read_text(encoding="utf-8")

@@ -8,6 +8,7 @@ cancellations, failed deliveries, returns. Seeded, so every demo shop is the sam
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -277,7 +278,12 @@ def _customer(rng: random.Random) -> dict[str, str]:
 
 
 def populate(
-    store: Store, *, order_count: int = 3000, seed: int = 2611, now: datetime | None = None
+    store: Store,
+    *,
+    order_count: int = 3000,
+    seed: int = 2611,
+    now: datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> DemoSummary:
     """Fill an empty store with the demo shop; one transaction, so it is all or nothing."""
     count = order_count
@@ -344,6 +350,8 @@ def populate(
             except OrderdeskError:
                 continue
             made += 1
+            if progress is not None and made % 100 == 0:
+                progress(made, count)
             _advance(session, rng, order.code, order.status, moment, end)
             if rng.random() < 0.01:
                 sku, _ = rng.choice(skus)

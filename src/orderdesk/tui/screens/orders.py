@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Static, Tab, Tabs
 from textual.worker import get_current_worker
 
+from orderdesk.errors import OrderdeskError
 from orderdesk.i18n import t
 from orderdesk.models.enums import OrderStatus
 from orderdesk.models.reads import OrderRow
@@ -76,9 +77,13 @@ class OrdersScreen(Screen[None]):
     def _load(self, status_key: str, search: str) -> None:
         status = None if status_key == ALL else OrderStatus(status_key)
         store = self.desk.store
-        with store.read() as session:
-            counts = orders.status_counts(session, search=search)
-            first = orders.list_rows(session, status=status, search=search, limit=PAGE)
+        try:
+            with store.read() as session:
+                counts = orders.status_counts(session, search=search)
+                first = orders.list_rows(session, status=status, search=search, limit=PAGE)
+        except OrderdeskError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+            return
         if get_current_worker().is_cancelled:
             return
         self.app.call_from_thread(self._show, status_key, search, counts, first)

@@ -79,12 +79,23 @@ def test_an_orders_file_with_bad_rows_changes_nothing_and_names_each_row(
             ["A4", "Lê Hà", "0987654321", "1 Lê Lợi", "Phường Ba Bể", "Hà Nội", "AT-1", "1", ""],
             ["A5", "Lê Hà", "0987654321", "1 Lê Lợi", "Cửa Nam", "Hà Nội", "AT-1", "0", ""],
             ["A6", "Lê Hà", "0987654321", "1 Lê Lợi", "Cửa Nam", "Hà Nội", "AT-1", "1", "abc"],
+            ["A7", "Lê Hà", "0987654321", "1 Lê Lợi", "Cửa Nam", "Hà Nội", "AT-1", "1", ""],
+            ["A7", "Lê Hà", "0987654321", "1 Lê Lợi", "Cửa Nam", "Hà Nội", "AT-1", "2", ""],
         ],
     )
     with pytest.raises(ImportRejected) as caught:
         run_import(store, "orders", path)
     found = {(e.row, e.column) for e in caught.value.errors}
-    assert found == {(3, "phone"), (4, "sku"), (5, "ward"), (6, "qty"), (7, "unit_price")}
+    assert found == {
+        (3, "phone"),
+        (4, "sku"),
+        (5, "ward"),
+        (6, "qty"),
+        (7, "unit_price"),
+        (9, "sku"),
+    }
+    repeated = next(e for e in caught.value.errors if e.row == 9)
+    assert repeated.message() == "row 9, column sku: SKU 'AT-1' is already on line 1 of this order"
     assert "row 3, column phone:" in caught.value.errors[0].message()
     assert table_dump(store) == before
 

@@ -134,7 +134,7 @@ def demo(state: Context, reset: bool, no_open: bool, order_count: int) -> None:
 
         def progress(done: int, total: int) -> None:
             if sys.stderr.isatty():
-                click.echo(f"\r  {done:,}/{total:,}", err=True, nl=False)
+                click.echo(f"\r  {done}/{total}", err=True, nl=False)
 
         summary = demo_service.populate(store, order_count=order_count, progress=progress)
         if sys.stderr.isatty():

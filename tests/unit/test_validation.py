@@ -6,7 +6,7 @@ import pytest
 
 from orderdesk import geo, validation
 from orderdesk.errors import InvalidInput
-from orderdesk.models.money import format_money, parse_money
+from orderdesk.models.money import format_money, format_number, parse_money
 
 
 @pytest.mark.parametrize(
@@ -87,6 +87,7 @@ def test_money_is_formatted_per_language() -> None:
     assert format_money(1_250_000, "vi") == "1.250.000 ₫"
     assert format_money(1_250_000, "en") == "1,250,000 ₫"
     assert parse_money(format_money(1_250_000, "vi")) == 1_250_000
+    assert (format_number(3000, "vi"), format_number(3000, "en")) == ("3.000", "3,000")
 
 
 @pytest.mark.parametrize("raw", [0, -1, "0", "1.5", "two", ""])

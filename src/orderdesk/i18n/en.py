@@ -286,4 +286,5 @@ MESSAGES: dict[str, str] = {
     "desk.items": "Items",
     "doctor.search_index": "the order search index does not match the orders; run `orderdesk doctor --rebuild-search`",
     "desk.worker_failed": "Something went wrong loading this view; details were written to {path}",
+    "desk.status_keys": "Status",
 }

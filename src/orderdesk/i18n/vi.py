@@ -275,4 +275,5 @@ MESSAGES: dict[str, str] = {
     "desk.items": "Sản phẩm",
     "doctor.search_index": "chỉ mục tìm đơn không khớp với đơn hàng; hãy chạy `orderdesk doctor --rebuild-search`",
     "desk.worker_failed": "Có lỗi khi tải màn hình này; chi tiết đã ghi vào {path}",
+    "desk.status_keys": "Trạng thái",
 }

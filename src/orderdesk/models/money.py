@@ -10,11 +10,14 @@ _GROUPED = re.compile(r"^-?\d{1,3}([.,\s]\d{3})+$")
 _PLAIN = re.compile(r"^-?\d+$")
 
 
+def format_number(value: int, lang: str | None = None) -> str:
+    """`1.250.000` in Vietnamese, `1,250,000` in English."""
+    grouped = f"{value:,}"
+    return grouped.replace(",", ".") if (lang or get_language()) == "vi" else grouped
+
+
 def format_money(amount: int, lang: str | None = None) -> str:
-    grouped = f"{amount:,}"
-    if (lang or get_language()) == "vi":
-        grouped = grouped.replace(",", ".")
-    return f"{grouped} ₫"
+    return f"{format_number(amount, lang)} ₫"
 
 
 def parse_money(text: str) -> int | None:

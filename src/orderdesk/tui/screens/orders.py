@@ -15,6 +15,7 @@ from textual.worker import get_current_worker
 from orderdesk.errors import OrderdeskError
 from orderdesk.i18n import t
 from orderdesk.models.enums import OrderStatus
+from orderdesk.models.money import format_number
 from orderdesk.models.reads import OrderRow
 from orderdesk.services import orders
 from orderdesk.tui.widgets.order_table import PAGE, OrderTable, capital, header_line
@@ -28,7 +29,7 @@ TAB_ORDER: list[str] = [ALL] + [s.value for s in OrderStatus]
 
 def tab_label(key: str, count: int) -> str:
     name = t("desk.all") if key == ALL else capital(t(f"status.{key}"))
-    return f"{name} {count:,}".replace(",", ".")
+    return f"{name} {format_number(count)}"
 
 
 class OrdersScreen(Screen[None]):
@@ -159,7 +160,9 @@ class OrdersScreen(Screen[None]):
 
     @on(OrderTable.Moved)
     def _moved(self, event: OrderTable.Moved) -> None:
-        position = f"{event.index + 1:,}/{event.total:,}".replace(",", ".") if event.total else ""
+        position = (
+            f"{format_number(event.index + 1)}/{format_number(event.total)}" if event.total else ""
+        )
         self.sub_title = " · ".join(p for p in (t("desk.mode.orders"), position) if p)
 
     @on(OrderTable.Opened)

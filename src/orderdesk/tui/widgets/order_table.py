@@ -131,7 +131,9 @@ class OrderTable(ScrollView, can_focus=True):
     BINDINGS = [
         # Left/right belong to the screen (switching status), not to horizontal scrolling.
         Binding("left", "screen.status(-1)", show=False, id="table.left"),
-        Binding("right", "screen.status(1)", show=False, id="table.right"),
+        Binding(
+            "right", "screen.status(1)", t("desk.status_keys"), key_display="←→", id="table.right"
+        ),
         Binding("up", "cursor(-1)", show=False, id="table.up"),
         Binding("down", "cursor(1)", show=False, id="table.down"),
         Binding("pageup", "page(-1)", show=False, id="table.page_up"),

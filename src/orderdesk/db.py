@@ -97,14 +97,9 @@ def _tune_sqlite(engine: Engine, *, in_memory: bool) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-def dialect_insert(session_or_conn: Any) -> Any:
-    """`insert()` of the backend's dialect: SQLite and PostgreSQL both give ON CONFLICT."""
-    name = (
-        session_or_conn.get_bind().dialect.name
-        if hasattr(session_or_conn, "get_bind")
-        else session_or_conn.dialect.name
-    )
-    if name == "postgresql":
+def dialect_insert(session: Any) -> Any:
+    """`insert()` of the session's backend: SQLite and PostgreSQL both give ON CONFLICT."""
+    if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert

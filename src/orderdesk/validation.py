@@ -26,7 +26,8 @@ _PHONE_CHARS = re.compile(r"^[0-9+ ().\-]+$")
 _MAX_MONEY = 10**12
 
 
-def _fail(field: str, key: str, **params: Any) -> InvalidInput:
+def fail(field: str, key: str, **params: Any) -> InvalidInput:
+    """An InvalidInput for one field, to raise."""
     return InvalidInput([FieldError(field, key, params)])
 
 
@@ -34,18 +35,18 @@ def phone(value: str, field: str = "phone", *, mobile_only: bool = True) -> str:
     """A Vietnamese phone number in E.164 (`+84912345678`)."""
     text = clean(value)
     if not text:
-        raise _fail(field, "err.required")
+        raise fail(field, "err.required")
     if not _PHONE_CHARS.match(text):
-        raise _fail(field, "err.phone.chars", value=text)
+        raise fail(field, "err.phone.chars", value=text)
     try:
         number = phonenumbers.parse(text, "VN")
     except phonenumbers.NumberParseException:
-        raise _fail(field, "err.phone.invalid", value=text) from None
+        raise fail(field, "err.phone.invalid", value=text) from None
     if number.country_code != 84 or not phonenumbers.is_valid_number(number):
-        raise _fail(field, "err.phone.invalid", value=text)
+        raise fail(field, "err.phone.invalid", value=text)
     kind = phonenumbers.number_type(number)
     if mobile_only and kind != phonenumbers.PhoneNumberType.MOBILE:
-        raise _fail(field, "err.phone.not_mobile", value=text)
+        raise fail(field, "err.phone.not_mobile", value=text)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -73,22 +74,22 @@ def email(value: str, field: str = "email") -> str:
     try:
         return validate_email(text, check_deliverability=False).normalized
     except EmailNotValidError:
-        raise _fail(field, "err.email.invalid", value=text) from None
+        raise fail(field, "err.email.invalid", value=text) from None
 
 
 def required_text(value: str | None, field: str, *, max_len: int = 200) -> str:
     text = clean(value)
     if not text:
-        raise _fail(field, "err.required")
+        raise fail(field, "err.required")
     if len(text) > max_len:
-        raise _fail(field, "err.too_long", max=max_len)
+        raise fail(field, "err.too_long", max=max_len)
     return text
 
 
 def optional_text(value: str | None, field: str, *, max_len: int = 2000) -> str:
     text = clean(value)
     if len(text) > max_len:
-        raise _fail(field, "err.too_long", max=max_len)
+        raise fail(field, "err.too_long", max=max_len)
     return text
 
 
@@ -96,16 +97,16 @@ def quantity(value: object, field: str = "qty") -> int:
     """A whole number of items, at least 1."""
     number = _whole(value, field)
     if number <= 0:
-        raise _fail(field, "err.qty.positive", value=value)
+        raise fail(field, "err.qty.positive", value=value)
     if number > 1_000_000:
-        raise _fail(field, "err.qty.too_large", value=value)
+        raise fail(field, "err.qty.too_large", value=value)
     return number
 
 
 def money(value: object, field: str) -> int:
     """A non-negative whole number of đồng; accepts `350000`, `350.000`, `350,000`."""
     if isinstance(value, bool):
-        raise _fail(field, "err.money.invalid", value=value)
+        raise fail(field, "err.money.invalid", value=value)
     if isinstance(value, int):
         amount: int | None = value
     elif isinstance(value, float):
@@ -113,24 +114,24 @@ def money(value: object, field: str) -> int:
     else:
         amount = parse_money(str(value))
     if amount is None:
-        raise _fail(field, "err.money.invalid", value=value)
+        raise fail(field, "err.money.invalid", value=value)
     if amount < 0:
-        raise _fail(field, "err.money.negative", value=value)
+        raise fail(field, "err.money.negative", value=value)
     if amount > _MAX_MONEY:
-        raise _fail(field, "err.money.too_large", value=value)
+        raise fail(field, "err.money.too_large", value=value)
     return amount
 
 
 def whole(value: object, field: str, *, minimum: int = 0) -> int:
     number = _whole(value, field)
     if number < minimum:
-        raise _fail(field, "err.number.min", value=value, min=minimum)
+        raise fail(field, "err.number.min", value=value, min=minimum)
     return number
 
 
 def _whole(value: object, field: str) -> int:
     if isinstance(value, bool):
-        raise _fail(field, "err.number.invalid", value=value)
+        raise fail(field, "err.number.invalid", value=value)
     if isinstance(value, int):
         return value
     if isinstance(value, float) and value.is_integer():
@@ -138,7 +139,7 @@ def _whole(value: object, field: str) -> int:
     text = clean(str(value))
     if re.fullmatch(r"[+-]?\d+", text):
         return int(text)
-    raise _fail(field, "err.number.invalid", value=value)
+    raise fail(field, "err.number.invalid", value=value)
 
 
 def day(value: object, field: str) -> date:
@@ -148,35 +149,35 @@ def day(value: object, field: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise _fail(field, "err.date.invalid", value=text) from None
+        raise fail(field, "err.date.invalid", value=text) from None
 
 
 def address(province_text: str, ward_text: str) -> tuple[geo.Place, geo.WardPlace]:
     """Province and ward resolved against the official list; errors name the field."""
     if not clean(province_text):
-        raise _fail("province", "err.required")
+        raise fail("province", "err.required")
     try:
         found_province = geo.resolve_province(province_text)
     except geo.PlaceNotFound:
-        raise _fail("province", "err.province.unknown", value=clean(province_text)) from None
+        raise fail("province", "err.province.unknown", value=clean(province_text)) from None
     if not clean(ward_text):
-        raise _fail("ward", "err.required")
+        raise fail("ward", "err.required")
     try:
         found_ward = geo.resolve_ward(found_province.code, ward_text)
     except geo.PlaceAmbiguous as error:
-        raise _fail(
+        raise fail(
             "ward", "err.ward.ambiguous", value=error.text, options=", ".join(error.options)
         ) from None
     except geo.PlaceNotFound as error:
         if error.other_province:
-            raise _fail(
+            raise fail(
                 "ward",
                 "err.ward.elsewhere",
                 value=error.text,
                 province=found_province.name,
                 other=error.other_province,
             ) from None
-        raise _fail(
+        raise fail(
             "ward", "err.ward.unknown", value=error.text, province=found_province.name
         ) from None
     return found_province, found_ward
@@ -189,7 +190,7 @@ def choice(value: str, field: str, options: type[T]) -> T:
         return options(text)  # type: ignore[call-arg]
     except ValueError:
         allowed = ", ".join(member.value for member in options)  # type: ignore[attr-defined]
-        raise _fail(field, "err.choice", value=clean(value), options=allowed) from None
+        raise fail(field, "err.choice", value=clean(value), options=allowed) from None
 
 
 class Collector:

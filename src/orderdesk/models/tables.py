@@ -145,10 +145,6 @@ class Order(SQLModel, table=True):
     returned_at: datetime | None = _when_field()
     cancelled_at: datetime | None = _when_field()
 
-    @property
-    def total(self) -> int:
-        return self.subtotal + self.shipping_fee - self.discount
-
 
 class OrderLine(SQLModel, table=True):
     __tablename__ = "order_lines"

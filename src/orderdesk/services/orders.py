@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from types import SimpleNamespace
 from typing import Any
@@ -252,7 +252,6 @@ class ValidOrder:
     inspection: Inspection
     note: str
     subtotal: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------------------- validation
@@ -701,6 +700,32 @@ def create_valid(
     return create_many(session, [item], allow_backorder=allow_backorder, now=now)[0]
 
 
+def _fields(item: ValidOrder, code: str) -> dict[str, Any]:
+    """The order columns a validated order decides (create and edit alike)."""
+    return dict(
+        channel=item.channel,
+        name=item.name,
+        phone=item.phone,
+        email=item.email,
+        street=item.street,
+        ward_code=item.ward.code,
+        ward_name=item.ward.name,
+        province_code=item.province.code,
+        province_name=item.province.name,
+        district=item.district,
+        subtotal=item.subtotal,
+        shipping_fee=item.shipping_fee,
+        discount=item.discount,
+        paid=item.paid,
+        cod=item.cod,
+        payment=item.payment,
+        deliver_by=item.deliver_by,
+        inspection=item.inspection,
+        note=item.note,
+        search_key=search_key(code, item.name, item.phone),
+    )
+
+
 def _contact(item: ValidOrder) -> customers.Contact:
     return customers.Contact(
         item.phone, item.name, item.email, item.street, item.ward.code, item.province.code
@@ -751,30 +776,11 @@ def create_many(
     for item, (status, _) in zip(items, plans, strict=True):
         code = item.code or next(new_codes)
         values: dict[str, Any] = dict(
+            _fields(item, code),
             code=code,
-            channel=item.channel,
             customer_id=customer_ids[item.phone],
-            name=item.name,
-            phone=item.phone,
-            email=item.email,
-            street=item.street,
-            ward_code=item.ward.code,
-            ward_name=item.ward.name,
-            province_code=item.province.code,
-            province_name=item.province.name,
-            district=item.district,
-            subtotal=item.subtotal,
-            shipping_fee=item.shipping_fee,
-            discount=item.discount,
-            paid=item.paid,
-            cod=item.cod,
-            payment=item.payment,
-            deliver_by=item.deliver_by,
-            inspection=item.inspection,
-            note=item.note,
             status=status,
             cancel_reason="",
-            search_key=search_key(code, item.name, item.phone),
             created_at=moment,
             updated_at=moment,
             **{column: None for column in _STATUS_TIME.values()},
@@ -976,26 +982,7 @@ def edit(
     status = OrderStatus.AWAITING_STOCK if short else OrderStatus.PENDING
 
     fields = dict(
-        name=item.name,
-        phone=item.phone,
-        email=item.email,
-        street=item.street,
-        district=item.district,
-        channel=item.channel,
-        ward_code=item.ward.code,
-        ward_name=item.ward.name,
-        province_code=item.province.code,
-        province_name=item.province.name,
-        subtotal=item.subtotal,
-        shipping_fee=item.shipping_fee,
-        discount=item.discount,
-        paid=item.paid,
-        cod=item.cod,
-        payment=item.payment,
-        deliver_by=item.deliver_by,
-        inspection=item.inspection,
-        note=item.note,
-        search_key=search_key(order.code, item.name, item.phone),
+        _fields(item, order.code),
         updated_at=moment,
     )
     if item.phone != order.phone or item.name != order.name:

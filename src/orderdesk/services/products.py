@@ -55,9 +55,9 @@ class CleanProduct:
 def sku(value: str, field: str = "sku") -> str:
     text = clean(value)
     if not text:
-        raise validation._fail(field, "err.required")
+        raise validation.fail(field, "err.required")
     if len(text) > 64 or not set(text) <= _SKU_CHARS:
-        raise validation._fail(field, "err.sku.format", value=text)
+        raise validation.fail(field, "err.sku.format", value=text)
     return text
 
 
@@ -109,7 +109,7 @@ def save(
     if item.barcode:
         holder = session.exec(select(Product).where(Product.barcode == item.barcode)).first()
         if holder is not None and holder.sku != item.sku:
-            raise validation._fail(
+            raise validation.fail(
                 "barcode", "err.barcode.taken", value=item.barcode, sku=holder.sku
             )
     created = product is None
@@ -159,7 +159,7 @@ def save(
                         now=moment,
                     )
                 except stock_service.LedgerRefused:
-                    raise validation._fail(
+                    raise validation.fail(
                         "stock",
                         "err.stock.below_reserved",
                         value=item.stock,

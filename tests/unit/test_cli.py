@@ -243,3 +243,35 @@ def test_export_writes_files_and_says_how_many(cli, tmp_path: Path) -> None:  # 
         code, out, _ = cli("export", kind, str(tmp_path / f"{kind}.csv"))
         assert code == 0 and out.startswith("1 ")
     assert "Nguyễn Thị Lan" in (tmp_path / "customers.csv").read_text(encoding="utf-8-sig")
+
+
+def test_orderdesk_db_and_db_option_choose_the_database(
+    capsys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from orderdesk.paths import default_db_path
+
+    env_db = tmp_path / "from-env.db"
+    monkeypatch.setenv("ORDERDESK_DB", str(env_db))
+    assert run(capsys, "product", "add", "--sku", "E-1", "--name", "x", "--price", "1")[0] == 0
+    assert env_db.exists() and not default_db_path().exists()
+    flag_db = tmp_path / "from-flag.db"
+    assert run(capsys, "--db", str(flag_db), "product", "list", "--json")[1].strip() == "[]"
+    code, out, _ = run(capsys, "product", "list", "--json")
+    assert [p["sku"] for p in json.loads(out)] == ["E-1"]
+    monkeypatch.delenv("ORDERDESK_DB")
+    assert run(capsys, "doctor")[0] == 0
+    assert default_db_path().exists()  # the default, in the (test's) user data folder
+    assert oct(default_db_path().stat().st_mode & 0o777) == "0o600"
+
+
+def test_doctor_lists_what_is_wrong_and_exits_1(cli, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE stock SET on_hand = on_hand + 7")
+    code, out, err = cli("doctor")
+    assert code == 1 and out == ""
+    assert err.splitlines() == [
+        "  AT-1: on hand 10 but the ledger sums to 3",
+        "orderdesk: 1 problem(s) found",
+    ]

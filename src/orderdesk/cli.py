@@ -416,12 +416,15 @@ def order_show(state: Context, code: str, as_json: bool) -> None:
     if o.cancel_reason:
         _out(f"{t('col.cancel_reason'):>20}  {o.cancel_reason}")
     _out()
-    _out(t("cli.checklist"))
-    for item in found.checklist.items:
-        mark = "✓" if item.passed else "✗"
-        reason = f" — {t(item.reason_key, **item.reason_params)}" if item.reason_key else ""
-        _out(f"  {mark} {t('check.group.' + item.group)} / {t('check.' + item.key)}{reason}")
-    _out()
+    if o.status.value in ("pending", "awaiting_stock"):
+        # Before confirmation the checklist says what is missing; afterwards, history does.
+        _out(t("cli.checklist"))
+        for item in found.checklist.items:
+            mark = "✓" if item.passed else "✗"
+            reason = f" — {t(item.reason_key, **item.reason_params)}" if item.reason_key else ""
+            _out(f"  {mark} {t('check.group.' + item.group)} / {t('check.' + item.key)}{reason}")
+        _out()
+
     _out(t("cli.history"))
     for event in found.history:
         move = ""

@@ -510,7 +510,8 @@ for _name, _action, _help in (
 @click.option("--off", is_flag=True, help="Untick instead.")
 @click.pass_obj
 def order_tick(state: Context, code: str, items: tuple[str, ...], off: bool) -> None:
-    """Tick manual checklist items (contact.confirmed, product.confirmed, other.confirmed)."""
+    """Tick manual checklist items: contact.address_read_back, product.model, product.color,
+    product.size, product.quantity, other.cod_agreed."""
     from orderdesk.services import orders
 
     with state.store().write() as session:

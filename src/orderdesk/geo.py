@@ -9,12 +9,16 @@ is both a phường and a xã, and then the prefix decides or the seller is aske
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import TypeVar
 
 from vietnam_provinces import Province, Ward
 
 from orderdesk.text import clean, fold, squash
+
+P = TypeVar("P", bound="Place")
 
 
 @dataclass(frozen=True)
@@ -195,3 +199,42 @@ def resolve_ward(province_code: int, text: str) -> WardPlace:
         return here[0]
     elsewhere = sorted({province(w.province_code).name for w in everywhere})
     raise PlaceNotFound(value, other_province=", ".join(elsewhere) if elsewhere else None)
+
+
+def _ranked(query: str, places: Iterable[P], base: Callable[[P], str], limit: int) -> list[P]:
+    """Places whose folded name starts with the query first, then those containing it."""
+    if not query:
+        return list(places)[:limit]
+    starts, contains = [], []
+    for place in places:
+        key = base(place)
+        if key.startswith(query):
+            starts.append(place)
+        elif query in key:
+            contains.append(place)
+    return (starts + contains)[:limit]
+
+
+def search_provinces(text: str, limit: int = 10) -> list[Place]:
+    """Type-ahead over provinces: `hcm`, `ha noi`, `Thành phố Huế`, `cao b`..."""
+    value = clean(text)
+    query = squash(_strip_prefix(_PROVINCE_PREFIX, value)[1])
+    found = _ranked(
+        query, provinces(), lambda p: squash(_strip_prefix(_PROVINCE_PREFIX, p.name)[1]), limit
+    )
+    alias = _PROVINCE_ALIASES.get(squash(value))
+    if alias is not None:
+        found = [_provinces()[alias]] + [p for p in found if p.code != alias]
+    return found[:limit]
+
+
+def search_wards(province_code: int, text: str, limit: int = 12) -> list[WardPlace]:
+    """Type-ahead over one province's wards: `cua nam`, `p cua nam`, `Phường Cửa Nam`."""
+    prefix, base = _strip_prefix(_WARD_PREFIX, clean(text))
+    wards: Iterable[WardPlace] = wards_of(province_code)
+    if prefix:
+        kind = _WARD_KIND[prefix]
+        wards = [w for w in wards if w.kind == kind]
+    return _ranked(
+        squash(base), wards, lambda w: squash(_strip_prefix(_WARD_PREFIX, w.name)[1]), limit
+    )

@@ -168,7 +168,7 @@ BAD_INPUTS = [
     (["order", "list", "--status", "lost"], 2),
     (["order", "cancel", "NOPE"], 1),
     (["order", "ship", "NOPE"], 1),
-    (["order", "tick", "NOPE", "contact.confirmed"], 1),
+    (["order", "tick", "NOPE", "contact.address_read_back"], 1),
     (["stock", "receive", "AT-1", "abc"], 1),
     (["stock", "receive", "AT-1", "0"], 1),
     (["stock", "receive", "GHOST", "5"], 1),

@@ -11,7 +11,7 @@ from helpers import act, add_product, create, order_data, stock_of
 from orderdesk.db import Store
 from orderdesk.errors import ChecklistFailed, InvalidInput, OutOfStock
 from orderdesk.models.enums import Action, OrderStatus
-from orderdesk.services import doctor, orders, stock
+from orderdesk.services import checklist, doctor, orders, stock
 from orderdesk.services.orders import LineInput, OrderEdit
 
 
@@ -163,9 +163,9 @@ def test_confirming_needs_the_checklist(shop: Store) -> None:
     code = create(shop, {"AT-1": 1}).code
     with pytest.raises(ChecklistFailed) as caught, shop.write() as session:
         orders.confirm(session, code)
-    assert "confirmed with the customer" in str(caught.value)
+    assert "Address read back to the customer" in str(caught.value)
     with shop.write() as session:
-        for item in ("contact.confirmed", "product.confirmed", "other.confirmed"):
+        for item in checklist.MANUAL_ITEMS:
             orders.tick(session, code, item)
         confirmed = orders.confirm(session, code)
     assert confirmed.status is OrderStatus.CONFIRMED
@@ -195,10 +195,10 @@ def test_a_past_deliver_by_date_blocks_confirmation(shop: Store) -> None:
 def test_editing_clears_ticks_confirmed_with_the_customer(shop: Store) -> None:
     code = create(shop, {"AT-1": 1}).code
     with shop.write() as session:
-        orders.tick(session, code, "contact.confirmed")
+        orders.tick(session, code, "contact.address_read_back")
         orders.edit(session, code, OrderEdit(street="99 Hàng Bài"))
         sheet = orders.detail(session, code).checklist
-    assert not next(i for i in sheet.items if i.key == "contact.confirmed").passed
+    assert not next(i for i in sheet.items if i.key == "contact.address_read_back").passed
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,16 @@ from orderdesk.models.money import format_money
 from orderdesk.models.reads import CheckItem, Checklist, OrderRead
 
 GROUPS = ("contact", "product", "other")
-MANUAL_ITEMS = ("contact.confirmed", "product.confirmed", "other.confirmed")
+# Ticked by the seller on the phone with the customer. Each one answers a reason carriers
+# give for refused COD parcels: wrong address, model, colour, size, quantity, COD amount.
+MANUAL_ITEMS = (
+    "contact.address_read_back",
+    "product.model",
+    "product.color",
+    "product.size",
+    "product.quantity",
+    "other.cod_agreed",
+)
 
 
 def evaluate(order: OrderRead, ticked: set[str], today: date) -> Checklist:
@@ -24,12 +33,15 @@ def evaluate(order: OrderRead, ticked: set[str], today: date) -> Checklist:
         _phone(order),
         _address(order),
         _email(order),
-        _manual("contact.confirmed", ticked),
+        _manual("contact.address_read_back", ticked),
         _reserved(order),
-        _manual("product.confirmed", ticked),
+        _manual("product.model", ticked),
+        _manual("product.color", ticked),
+        _manual("product.size", ticked),
+        _manual("product.quantity", ticked),
         _cod(order),
         _deliver_by(order, today),
-        _manual("other.confirmed", ticked),
+        _manual("other.cod_agreed", ticked),
     ]
     return Checklist(items)
 

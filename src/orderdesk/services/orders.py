@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import SimpleNamespace
@@ -297,19 +297,21 @@ def validate(
     lines = _validate_lines(session, data.items, check, products)
     check.raise_if_any()
     assert place is not None and payment is not None and inspection is not None
-    subtotal = sum(line.qty * line.unit_price for line in lines)
-    shipping = shipping or 0
-    discount = discount or 0
-    if discount > subtotal + shipping:
-        check.add("discount", "err.discount.too_large", value=discount)
-    total = subtotal + shipping - discount
-    if paid is None:
-        paid = 0 if payment is PaymentMethod.COD else total
-    if paid > total:
-        check.add("paid", "err.paid.too_large", value=paid)
-    if cod is None:
-        cod = max(total - paid, 0)
+    money = settle(
+        sum(line.qty * line.unit_price for line in lines),
+        shipping or 0,
+        discount or 0,
+        paid,
+        cod,
+        payment,
+    )
+    if money.discount > money.subtotal + money.shipping_fee:
+        check.add("discount", "err.discount.too_large", value=money.discount)
+    if money.paid > money.total:
+        check.add("paid", "err.paid.too_large", value=money.paid)
     check.raise_if_any()
+    subtotal, shipping, discount = money.subtotal, money.shipping_fee, money.discount
+    paid, cod = money.paid, money.cod
     return ValidOrder(
         code=code,
         channel=channel or "",
@@ -331,6 +333,126 @@ def validate(
         note=note or "",
         subtotal=subtotal,
     )
+
+
+@dataclass(frozen=True)
+class Money:
+    subtotal: int
+    shipping_fee: int
+    discount: int
+    total: int
+    paid: int
+    cod: int
+
+    @property
+    def owed(self) -> int:
+        return self.total - self.paid
+
+
+def settle(
+    subtotal: int,
+    shipping_fee: int,
+    discount: int,
+    paid: int | None,
+    cod: int | None,
+    payment: PaymentMethod,
+) -> Money:
+    """An order's money: what is not given follows the payment method. Nothing paid yet on
+    COD, everything on prepaid or bank transfer; COD is what is still owed."""
+    total = subtotal + shipping_fee - discount
+    if paid is None:
+        paid = 0 if payment is PaymentMethod.COD else max(total, 0)
+    if cod is None:
+        cod = max(total - paid, 0)
+    return Money(subtotal, shipping_fee, discount, total, paid, cod)
+
+
+@dataclass(frozen=True)
+class QuoteLine:
+    sku: str
+    name: str
+    variant: str
+    qty: int
+    unit_price: int
+    available: int
+
+    @property
+    def amount(self) -> int:
+        return self.qty * self.unit_price
+
+    @property
+    def short(self) -> bool:
+        return self.qty > self.available
+
+
+@dataclass(frozen=True)
+class Quote:
+    """An order being typed: its lines with what is free on the shelf, and its money."""
+
+    lines: list[QuoteLine]
+    money: Money
+    unknown: list[str]
+
+    @property
+    def short(self) -> list[QuoteLine]:
+        return [line for line in self.lines if line.short]
+
+
+def _lenient(parse: Callable[[object], int], value: object) -> int | None:
+    if _blank(value):
+        return None
+    try:
+        return parse(value)
+    except InvalidInput:
+        return None
+
+
+def quote(
+    session: Session,
+    items: Sequence[LineInput],
+    *,
+    shipping_fee: object = 0,
+    discount: object = 0,
+    paid: object | None = None,
+    cod: object | None = None,
+    payment: str = "cod",
+    holding: dict[str, int] | None = None,
+) -> Quote:
+    """Live totals and availability while an order is typed; never raises on bad input
+    (saving does, with the reasons). `holding` is what an edited order already reserves."""
+    refs = product_refs(session, [clean(item.sku) for item in items])
+    free = stock_service.available(session, {ref.id for ref in refs.values()})
+    held = holding or {}
+    lines, unknown = [], []
+    for item in items:
+        ref = refs.get(clean(item.sku))
+        qty = _lenient(validation.quantity, item.qty) or 0
+        if ref is None:
+            unknown.append(clean(item.sku))
+            continue
+        price = _lenient(lambda v: validation.money(v, "unit_price"), item.unit_price)
+        lines.append(
+            QuoteLine(
+                ref.sku,
+                ref.name,
+                _variant(ref),
+                qty,
+                ref.price if price is None else price,
+                free.get(ref.id, 0) + held.get(ref.sku, 0),
+            )
+        )
+    method = (
+        PaymentMethod(payment) if payment in PaymentMethod._value2member_map_ else PaymentMethod.COD
+    )
+    money = settle(
+        sum(line.amount for line in lines),
+        _lenient(lambda v: validation.money(v, "shipping_fee"), shipping_fee) or 0,
+        _lenient(lambda v: validation.money(v, "discount"), discount) or 0,
+        _lenient(lambda v: validation.money(v, "paid"), paid),
+        _lenient(lambda v: validation.money(v, "cod"), cod),
+        method,
+    )
+    return Quote(lines, money, unknown)
 
 
 def _blank(value: object) -> bool:

@@ -264,6 +264,27 @@ def list_stock(
     return [row for row in rows if row.is_low] if low_only else rows
 
 
+_EXACT = _ROWS.where(
+    (_p.c.sku == sa.bindparam("code")) | (_p.c.barcode == sa.bindparam("code")),
+    _p.c.active.is_(True),
+)
+
+
+def find(session: Session, text: str, *, limit: int = 10) -> list[StockRow]:
+    """Type-ahead for order lines: an exact SKU or barcode first (what a scanner types),
+    then products whose SKU, name, variant, colour or size contain every word."""
+    code = clean(text)
+    if not code:
+        return []
+    conn = session.connection()
+    exact = [_to_row(r) for r in conn.execute(_EXACT, {"code": code})]
+    query = _ROWS.where(_p.c.active.is_(True)).order_by(_p.c.name, _p.c.sku).limit(limit)
+    for word in fold(code).split():
+        query = query.where(_p.c.search_key.contains(word, autoescape=True))
+    seen = {row.sku for row in exact}
+    return (exact + [r for r in map(_to_row, conn.execute(query)) if r.sku not in seen])[:limit]
+
+
 def history(session: Session, sku: str, *, limit: int = 200) -> list[MoveRead]:
     product = product_by_sku(session, sku)
     query = (

@@ -142,11 +142,17 @@ def _whole(value: object, field: str) -> int:
     raise fail(field, "err.number.invalid", value=value)
 
 
+_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+
+
 def day(value: object, field: str) -> date:
+    """A date written `YYYY-MM-DD` or, as in Vietnam, `dd/mm/yyyy`."""
     if isinstance(value, date):
         return value
     text = clean(str(value))
     try:
+        if match := _DMY.match(text):
+            return date(int(match[3]), int(match[2]), int(match[1]))
         return date.fromisoformat(text)
     except ValueError:
         raise fail(field, "err.date.invalid", value=text) from None

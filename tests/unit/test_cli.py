@@ -161,7 +161,7 @@ BAD_INPUTS = [
     ([*ADD_BASE, "--item", "AT-1"], 2),
     ([*ADD_BASE, "--item", "GHOST=1"], 1),
     (["order", "add", "--name", "A"], 2),
-    ([*ADD_BASE, "--item", "AT-1=1", "--deliver-by", "31/12/2026"], 1),
+    ([*ADD_BASE, "--item", "AT-1=1", "--deliver-by", "31/13/2026"], 1),
     ([*ADD_BASE, "--item", "AT-1=1", "--cod", "-5"], 1),
     ([*ADD_BASE, "--item", "AT-1=1", "--payment", "gold"], 2),
     ([*ADD_BASE[:3], "[bold]x[/]", *ADD_BASE[4:], "--item", "AT-1=1", "--email", "[/x]@"], 1),

@@ -92,3 +92,8 @@ def test_a_message_with_nothing_recognisable_fills_nothing() -> None:
         [],
         None,
     )
+
+
+def test_a_quantity_and_a_noun_are_enough_when_one_product_fits() -> None:
+    got = parse("Hà 0912345678 - 1 mũ đen", CATALOG)
+    assert [(i.sku, i.qty) for i in got.items] == [("ML-DEN", 1)]

@@ -144,3 +144,17 @@ def test_address_errors_name_the_field_and_where_the_ward_really_is() -> None:
 def test_the_package_lists_the_two_level_units_since_july_2025() -> None:
     assert len(geo.provinces()) == 34
     assert sum(len(geo.wards_of(p.code)) for p in geo.provinces()) == 3321
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("2026-12-31", "2026-12-31"), ("31/12/2026", "2026-12-31"), ("1/2/2027", "2027-02-01")],
+)
+def test_dates_written_either_way(text: str, expected: str) -> None:
+    assert validation.day(text, "deliver_by").isoformat() == expected
+
+
+@pytest.mark.parametrize("text", ["31/13/2026", "2026-02-30", "tomorrow", "12/2026"])
+def test_impossible_dates_are_refused(text: str) -> None:
+    with pytest.raises(InvalidInput):
+        validation.day(text, "deliver_by")

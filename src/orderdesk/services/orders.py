@@ -662,6 +662,31 @@ def list_rows(
     return [OrderRow(*row) for row in session.connection().execute(query)]
 
 
+_BY_PHONE = (
+    sa.select(*_ROW_COLUMNS)
+    .where(_o.c.phone == sa.bindparam("phone"))
+    .order_by(_o.c.id.desc())
+    .limit(sa.bindparam("limit"))
+)
+# Pending orders, the most urgent first: a deliver-by date before none, then the oldest.
+_QUEUE = (
+    sa.select(*_ROW_COLUMNS, _o.c.deliver_by)
+    .where(_o.c.status == OrderStatus.PENDING)
+    .order_by(_o.c.deliver_by.is_(None), _o.c.deliver_by, _o.c.created_at, _o.c.id)
+)
+
+
+def rows_for_phone(session: Session, phone: str, *, limit: int = 5) -> list[OrderRow]:
+    """A customer's latest orders, by their normalized phone."""
+    rows = session.connection().execute(_BY_PHONE, {"phone": phone, "limit": limit})
+    return [OrderRow(*row) for row in rows]
+
+
+def confirm_queue(session: Session) -> list[OrderRow]:
+    """The orders waiting for confirmation, in the order a seller should call them."""
+    return [OrderRow(*row[:-1]) for row in session.connection().execute(_QUEUE)]
+
+
 def count(session: Session, *, status: OrderStatus | None = None, search: str = "") -> int:
     query = _filter(
         sa.select(sa.func.count()).select_from(_o), status, search, has_search_index(session)

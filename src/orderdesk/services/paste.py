@@ -271,10 +271,17 @@ def _tokens(folded: str) -> list[str]:
 
 
 def _looks_like_items(folded: str, catalog: Sequence[ProductRef]) -> bool:
-    words = set(_tokens(folded))
+    """Two words of a product's name, its SKU, or a quantity and then a product's noun
+    ("1 mũ", "2 áo")."""
+    tokens = _tokens(folded)
+    words = set(tokens)
+    names = [_tokens(fold(ref.name)) for ref in catalog]
+    nouns = {name[0] for name in names if name}
+    if len(tokens) >= 2 and tokens[0].isdigit() and tokens[1] in nouns:
+        return True
     return any(
-        sum(w in words for w in _tokens(fold(ref.name))) >= 2 or fold(ref.sku) in words
-        for ref in catalog
+        sum(w in words for w in name) >= 2 or fold(ref.sku) in words
+        for ref, name in zip(catalog, names, strict=True)
     )
 
 

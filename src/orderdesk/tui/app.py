@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.app import App
 from textual.binding import Binding
+from textual.widgets import Input, TextArea
 from textual.worker import Worker, WorkerState
 
 from orderdesk import crashlog
@@ -11,18 +12,30 @@ from orderdesk.config import Settings
 from orderdesk.db import Store
 from orderdesk.errors import OrderdeskError
 from orderdesk.i18n import t
+from orderdesk.tui.commands import DeskCommands
+from orderdesk.tui.screens.confirm import ConfirmScreen
+from orderdesk.tui.screens.entry import EntryScreen
 from orderdesk.tui.screens.orders import OrdersScreen
+from orderdesk.tui.screens.stock import StockScreen
 
 
 class OrderdeskApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "orderdesk"
-    MODES = {"orders": OrdersScreen}
+    # The steps of PRODUCT.md; 5–8 (print, track, after-sales, reports) come with their issues.
+    MODES = {
+        "orders": OrdersScreen,
+        "entry": EntryScreen,
+        "stock": StockScreen,
+        "confirm": ConfirmScreen,
+    }
     DEFAULT_MODE = "orders"
+    COMMANDS = App.COMMANDS | {DeskCommands}
     BINDINGS = [
-        Binding(
-            "1", "switch_mode('orders')", t("desk.mode.orders"), id="app.mode.orders", show=False
-        ),
+        Binding("1", "switch_mode('orders')", t("desk.mode.orders"), id="app.mode.orders"),
+        Binding("2", "switch_mode('entry')", t("desk.mode.entry"), id="app.mode.entry"),
+        Binding("3", "switch_mode('stock')", t("desk.mode.stock"), id="app.mode.stock"),
+        Binding("4", "switch_mode('confirm')", t("desk.mode.confirm"), id="app.mode.confirm"),
         Binding("question_mark", "toggle_help", t("desk.help"), id="app.help"),
         Binding("ctrl+q", "quit", t("desk.quit"), id="app.quit", priority=True),
     ]
@@ -32,16 +45,38 @@ class OrderdeskApp(App[None]):
         self.store = store
         self.settings = settings
         self.title = settings.shop_name + (f" — {t('desk.demo')}" if demo else "")
-        self.sub_title = t("desk.mode.orders")
 
     def on_mount(self) -> None:
         if self.settings.keys:
             self.set_keymap(self.settings.keys)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Number keys switch steps only when they are not being typed into a field.
+        if action in ("switch_mode", "toggle_help") and isinstance(self.focused, Input | TextArea):
+            return False
+        return True
+
+    async def run_in_mode(self, mode: str, action: str | None = None) -> None:
+        """Go to a step and run one of its screen's actions (the command palette's way)."""
+        await self.switch_mode(mode)
+        if action:
+            await self.screen.run_action(action)
+
+    async def edit_order(self, code: str) -> None:
+        await self.switch_mode("entry")
+        screen = self.screen
+        assert isinstance(screen, EntryScreen)
+        screen.load_order(code)
+
+    async def confirm_order(self, code: str) -> None:
+        await self.switch_mode("confirm")
+        screen = self.screen
+        assert isinstance(screen, ConfirmScreen)
+        screen.select(code)
+
     def _handle_exception(self, error: Exception) -> None:
-        # Textual would print a traceback on exit. Screens catch domain errors where they
-        # act (a handler that raised has stopped its widget's message loop, so there is no
-        # safe way on); anything reaching here is a bug: logged, one line, exit code 1.
+        # Screens catch errors where they act (tui/guard.py). Anything reaching here escaped
+        # that net: logged, one line instead of Textual's traceback, exit code 1.
         where = crashlog.record(error)
         if self._exception is None:
             self._exception = error  # tests re-raise it

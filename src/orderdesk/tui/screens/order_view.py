@@ -22,6 +22,8 @@ from orderdesk.models.money import format_money
 from orderdesk.models.reads import OrderDetail
 from orderdesk.services import orders
 from orderdesk.timeutil import format_local
+from orderdesk.tui.guard import guarded
+from orderdesk.tui.modals.prompt import Ask, PromptModal
 from orderdesk.tui.widgets.order_table import capital
 
 if TYPE_CHECKING:
@@ -121,12 +123,29 @@ def render_detail(found: OrderDetail) -> Table:
     return grid
 
 
+# What can be done to an order from its page, by status.
+CONFIRMABLE = {OrderStatus.PENDING}
+EDITABLE = {OrderStatus.PENDING, OrderStatus.AWAITING_STOCK}
+CANCELLABLE = {
+    OrderStatus.PENDING,
+    OrderStatus.AWAITING_STOCK,
+    OrderStatus.CONFIRMED,
+    OrderStatus.PACKED,
+}
+
+
 class OrderView(Screen[None]):
-    BINDINGS = [Binding("escape", "app.pop_screen", t("desk.back"), id="order.back")]
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", t("desk.back"), id="order.back"),
+        Binding("c", "confirm", t("desk.confirm"), id="order.confirm"),
+        Binding("e", "edit", t("desk.edit"), id="order.edit"),
+        Binding("x", "cancel_order", t("desk.cancel_order"), id="order.cancel"),
+    ]
 
     def __init__(self, code: str) -> None:
         super().__init__()
         self.code = code
+        self.status: OrderStatus | None = None
 
     @property
     def desk(self) -> OrderdeskApp:
@@ -151,6 +170,42 @@ class OrderView(Screen[None]):
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(
-                self.query_one("#order-detail", Static).update, render_detail(found)
-            )
+            self.app.call_from_thread(self._show, found)
+
+    def _show(self, found: OrderDetail) -> None:
+        self.status = found.order.status
+        self.query_one("#order-detail", Static).update(render_detail(found))
+        self.refresh_bindings()
+
+    def on_screen_resume(self) -> None:
+        self._load()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        allowed = {"confirm": CONFIRMABLE, "edit": EDITABLE, "cancel_order": CANCELLABLE}
+        if action in allowed:
+            return self.status in allowed[action]
+        return True
+
+    def action_confirm(self) -> None:
+        self.app.call_later(self.desk.confirm_order, self.code)
+
+    def action_edit(self) -> None:
+        self.app.call_later(self.desk.edit_order, self.code)
+
+    def action_cancel_order(self) -> None:
+        self.app.push_screen(
+            PromptModal(
+                t("desk.cancel_title", code=self.code),
+                [Ask(capital(t("field.reason")), t("desk.cancel_reason_hint"))],
+            ),
+            self._cancelled,
+        )
+
+    @guarded
+    def _cancelled(self, answer: list[str] | None) -> None:
+        if answer is None:
+            return
+        with self.desk.store.write() as session:
+            orders.cancel(session, self.code, reason=answer[0])
+        self.notify(t("desk.cancelled", code=self.code))
+        self._load()

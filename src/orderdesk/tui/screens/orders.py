@@ -69,6 +69,10 @@ class OrdersScreen(Screen[None]):
         self.query_one(OrderTable).focus()
         self.reload()
 
+    def on_screen_resume(self) -> None:
+        # Back from another step: orders may have been saved, confirmed or cancelled there.
+        self.reload()
+
     # ------------------------------------------------------------------ loading
 
     def reload(self) -> None:

@@ -1,0 +1,58 @@
+"""The command palette (ctrl+p): every action of every screen, found by words without
+diacritics ("tao don" finds "Tạo đơn")."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from orderdesk.i18n import t
+from orderdesk.text import fold
+
+if TYPE_CHECKING:
+    from orderdesk.tui.app import OrderdeskApp
+
+# (label key, mode, action run on that mode's screen or None to just go there)
+COMMANDS: list[tuple[str, str, str | None]] = [
+    ("desk.cmd.orders", "orders", None),
+    ("desk.cmd.search_orders", "orders", "search"),
+    ("desk.cmd.new_order", "entry", "clear"),
+    ("desk.cmd.paste_order", "entry", "paste"),
+    ("desk.cmd.save_order", "entry", "save"),
+    ("desk.cmd.stock", "stock", None),
+    ("desk.cmd.receive", "stock", "receive"),
+    ("desk.cmd.adjust", "stock", "adjust"),
+    ("desk.cmd.history", "stock", "history"),
+    ("desk.cmd.low_stock", "stock", "low_only"),
+    ("desk.cmd.confirm_queue", "confirm", None),
+    ("desk.cmd.confirm_order", "confirm", "confirm"),
+    ("desk.cmd.next_order", "confirm", "step(1)"),
+    ("desk.cmd.cancel_order", "confirm", "cancel_order"),
+]
+
+
+class DeskCommands(Provider):
+    @property
+    def desk(self) -> OrderdeskApp:
+        return self.app  # type: ignore[return-value]
+
+    def _command(self, mode: str, action: str | None) -> Callable[[], None]:
+        return partial(self.desk.run_in_mode, mode, action)
+
+    async def discover(self) -> Hits:
+        for key, mode, action in COMMANDS:
+            yield DiscoveryHit(t(key), self._command(mode, action), help=t(f"desk.mode.{mode}"))
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(fold(query))
+        for key, mode, action in COMMANDS:
+            label = t(key)
+            score = matcher.match(fold(label))
+            if score > 0:
+                yield Hit(
+                    score, Text(label), self._command(mode, action), help=t(f"desk.mode.{mode}")
+                )

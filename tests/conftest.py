@@ -52,3 +52,8 @@ def store(db_path: Path) -> Iterator[Store]:
 
 
 NOW = datetime.fromisoformat("2026-11-20T03:00:00+00:00")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--snapshot-update", action="store_true",
+                     help="rewrite the desk's SVG snapshots in tests/tui/snapshots")

@@ -48,7 +48,7 @@ class ConfirmScreen(Screen[None]):
         Binding("e", "edit", t("desk.edit"), id="confirm.edit"),
         Binding("c", "cancel_order", t("desk.cancel_order"), id="confirm.cancel"),
         Binding("escape", "back", t("desk.back"), id="confirm.back"),
-        Binding("f5", "reload", t("desk.reload"), id="confirm.reload"),
+        Binding("f5", "reload", t("desk.reload"), id="confirm.reload", show=False),
     ]
 
     def __init__(self) -> None:

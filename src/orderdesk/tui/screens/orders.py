@@ -38,7 +38,7 @@ class OrdersScreen(Screen[None]):
         Binding("left", "status(-1)", t("desk.prev_status"), id="orders.prev_status"),
         Binding("right", "status(1)", t("desk.next_status"), id="orders.next_status"),
         Binding("escape", "clear", t("desk.clear"), id="orders.clear"),
-        Binding("f5", "reload", t("desk.reload"), id="orders.reload"),
+        Binding("f5", "reload", t("desk.reload"), id="orders.reload", show=False),
     ]
 
     def __init__(self) -> None:

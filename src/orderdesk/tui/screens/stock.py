@@ -44,7 +44,7 @@ class StockScreen(Screen[None]):
         Binding("h", "history", t("desk.history"), id="stock.history"),
         Binding("l", "low_only", t("desk.low_only"), id="stock.low"),
         Binding("escape", "clear", t("desk.back"), id="stock.back"),
-        Binding("f5", "reload", t("desk.reload"), id="stock.reload"),
+        Binding("f5", "reload", t("desk.reload"), id="stock.reload", show=False),
     ]
 
     def __init__(self) -> None:

@@ -177,9 +177,9 @@ class ConfirmScreen(Screen[None]):
             t("desk.address"),
             Text(", ".join(p for p in (o.street, o.ward, o.district, o.province) if p)),
         )
-        for line in o.lines:
+        for index, line in enumerate(o.lines):
             grid.add_row(
-                "",
+                t("desk.items") if index == 0 else "",
                 Text(
                     f"{line.qty} × {line.name}"
                     + (f" ({line.variant})" if line.variant else "")

@@ -1,5 +1,5 @@
 """Core figures: order saves per second, list/search latency on 100,000 orders, a
-10,000-line import, database size per 100,000 orders, and the desk's first paint.
+10,000-line import and database size per 100,000 orders.
 
     python benchmarks/bench_core.py [--orders 100000] [--keep DIR]
 
@@ -11,7 +11,6 @@ every order in it looks like one the services would write: lines, ledger rows, h
 from __future__ import annotations
 
 import argparse
-import asyncio
 import csv
 import json
 import os
@@ -380,29 +379,6 @@ def bench_import(folder: Path, lines: int = 10_000) -> None:
     say(f"{lines:,} lines → {result.created:,} orders, best of 2", f"{best:6.2f} s")
 
 
-def bench_desk(path: Path) -> None:
-    from orderdesk import config
-    from orderdesk.tui.app import make_app
-    from orderdesk.tui.widgets.order_table import OrderTable
-
-    print("desk on the big shop (headless)")
-    store = open_store(path)
-    settings = config.load(path.parent / "config.toml")
-
-    async def first_paint() -> float:
-        app = make_app(store, settings)
-        start = time.perf_counter()
-        async with app.run_test(size=(140, 45)) as pilot:
-            while app.screen.query_one(OrderTable).total == 0:
-                await pilot.pause(0.005)
-            await pilot.pause()
-            return time.perf_counter() - start
-
-    samples = [asyncio.run(first_paint()) for _ in range(3)]
-    say("start to a full first page with counts, best of 3", f"{min(samples):6.2f} s")
-    store.dispose()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--orders", type=int, default=100_000)
@@ -434,7 +410,7 @@ def main() -> None:
         )
         bench_reads(big, args.orders)
         bench_import(folder)
-        bench_desk(big)
+        print("(the desk's own figures: benchmarks/bench_desk.py)")
     finally:
         if args.keep is None:
             shutil.rmtree(folder, ignore_errors=True)

@@ -55,5 +55,8 @@ NOW = datetime.fromisoformat("2026-11-20T03:00:00+00:00")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--snapshot-update", action="store_true",
-                     help="rewrite the desk's SVG snapshots in tests/tui/snapshots")
+    parser.addoption(
+        "--snapshot-update",
+        action="store_true",
+        help="rewrite the desk's SVG snapshots in tests/tui/snapshots",
+    )

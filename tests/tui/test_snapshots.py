@@ -32,32 +32,70 @@ SIZE = (120, 36)
 def frozen_shop(store: Store, monkeypatch: pytest.MonkeyPatch) -> Store:
     monkeypatch.setattr(timeutil, "utcnow", lambda: NOW)
     monkeypatch.setattr(widgets.order_table, "utcnow", lambda: NOW)
-    add_product(store, "AT-DEN-M", name="Áo thun cotton", price=175_000, on_hand=12,
-                color="Đen", size="M", low_stock=3)
-    add_product(store, "QJ-30", name="Quần jean ống suông", price=399_000, on_hand=2,
-                color="Xanh nhạt", size="30", low_stock=3)
+    add_product(
+        store,
+        "AT-DEN-M",
+        name="Áo thun cotton",
+        price=175_000,
+        on_hand=12,
+        color="Đen",
+        size="M",
+        low_stock=3,
+    )
+    add_product(
+        store,
+        "QJ-30",
+        name="Quần jean ống suông",
+        price=399_000,
+        on_hand=2,
+        color="Xanh nhạt",
+        size="30",
+        low_stock=3,
+    )
     add_product(store, "ML-DEN", name="Mũ lưỡi trai", price=129_000, color="Đen")
-    people = [("Nguyễn Thị Lan", "0912345678", "12 Lý Thường Kiệt", "Cửa Nam", "Hà Nội"),
-              ("Trần Văn Minh", "0987654321", "45 Lê Lợi", "Bến Thành", "hcm"),
-              ("Lê Hoàng Anh", "0909123456", "Thôn 3", "Văn Lăng", "Thái Nguyên"),
-              ("Phạm Thu Hà", "0368111222", "88 Nguyễn Văn Linh", "Hải Châu", "Đà Nẵng")]
+    people = [
+        ("Nguyễn Thị Lan", "0912345678", "12 Lý Thường Kiệt", "Cửa Nam", "Hà Nội"),
+        ("Trần Văn Minh", "0987654321", "45 Lê Lợi", "Bến Thành", "hcm"),
+        ("Lê Hoàng Anh", "0909123456", "Thôn 3", "Văn Lăng", "Thái Nguyên"),
+        ("Phạm Thu Hà", "0368111222", "88 Nguyễn Văn Linh", "Hải Châu", "Đà Nẵng"),
+    ]
     with store.write() as session:
         for i, (name, phone, street, ward, province) in enumerate(people * 2):
-            order = orders.create(session, OrderCreate(
-                name=name, phone=phone, street=street, ward=ward, province=province,
-                items=[LineInput("AT-DEN-M", 1 + i % 2)] + ([LineInput("QJ-30", 1)] if i == 1
-                                                             else []),
-                shipping_fee=25_000, note="Giao giờ hành chính" if i == 0 else "",
-            ), allow_backorder=True, now=NOW.replace(hour=1 + i))
+            order = orders.create(
+                session,
+                OrderCreate(
+                    name=name,
+                    phone=phone,
+                    street=street,
+                    ward=ward,
+                    province=province,
+                    items=[LineInput("AT-DEN-M", 1 + i % 2)]
+                    + ([LineInput("QJ-30", 1)] if i == 1 else []),
+                    shipping_fee=25_000,
+                    note="Giao giờ hành chính" if i == 0 else "",
+                ),
+                allow_backorder=True,
+                now=NOW.replace(hour=1 + i),
+            )
             if i in (4, 5, 6):
-                orders.apply(session, order.code, Action.CONFIRM, tick_all=True,
-                             now=NOW.replace(hour=9))
+                orders.apply(
+                    session, order.code, Action.CONFIRM, tick_all=True, now=NOW.replace(hour=9)
+                )
             if i == 6:
                 orders.apply(session, order.code, Action.PACK, now=NOW.replace(hour=10))
-        orders.create(session, OrderCreate(
-            name="Võ Minh Tuấn", phone="0905777888", street="3 Hai Bà Trưng", ward="Sài Gòn",
-            province="hcm", items=[LineInput("ML-DEN", 2)]), allow_backorder=True,
-            now=NOW.replace(hour=11))
+        orders.create(
+            session,
+            OrderCreate(
+                name="Võ Minh Tuấn",
+                phone="0905777888",
+                street="3 Hai Bà Trưng",
+                ward="Sài Gòn",
+                province="hcm",
+                items=[LineInput("ML-DEN", 2)],
+            ),
+            allow_backorder=True,
+            now=NOW.replace(hour=11),
+        )
         stock.receive(session, "AT-DEN-M", 5, note="Xưởng Hà Đông", now=NOW.replace(hour=12))
     return store
 
@@ -102,13 +140,16 @@ async def shoot(store: Store, tmp_path: Path, keys: list[str]) -> str:
     ("name", "keys"),
     [
         ("orders", []),
-        ("new_order", ["2", *"0912345678", "tab", "tab", "tab", "tab", "tab", *"QJ-30",
-                       "enter", "enter"]),
+        (
+            "new_order",
+            ["2", *"0912345678", "tab", "tab", "tab", "tab", "tab", *"QJ-30", "enter", "enter"],
+        ),
         ("stock", ["3"]),
         ("confirm", ["4", "space", "space"]),
     ],
 )
-async def test_screen(frozen_shop: Store, tmp_path: Path, request: pytest.FixtureRequest,
-                      name: str, keys: list[str]) -> None:
+async def test_screen(
+    frozen_shop: Store, tmp_path: Path, request: pytest.FixtureRequest, name: str, keys: list[str]
+) -> None:
     svg = await shoot(frozen_shop, tmp_path, keys)
     check(name, svg, request.config.getoption("--snapshot-update"))

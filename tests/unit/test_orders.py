@@ -249,3 +249,18 @@ def test_adjusting_below_what_is_reserved_is_refused(shop: Store) -> None:
         -2,
         "đếm lại",
     )
+
+
+def test_searches_count_up_to_a_cap_and_say_so(shop: Store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(orders, "SEARCH_COUNT_CAP", 3)
+    for i in range(4):
+        create(shop, {"AT-1": 1}, name="Nguyễn Văn An", phone=f"09{12_000_000 + i:08d}")
+    with shop.read() as session:
+        counts, capped = orders.search_counts(session, "an")  # too short for the index
+        assert (sum(counts.values()), capped) == (3, True)
+        counts, capped = orders.search_counts(session, "nguyen")  # through the index
+        assert (sum(counts.values()), capped) == (3, True)
+        counts, capped = orders.search_counts(session, "0912000002")
+        assert (sum(counts.values()), capped) == (1, False)
+        counts, capped = orders.search_counts(session, "")
+        assert (sum(counts.values()), capped) == (4, False)

@@ -27,9 +27,9 @@ ALL = "all"
 TAB_ORDER: list[str] = [ALL] + [s.value for s in OrderStatus]
 
 
-def tab_label(key: str, count: int) -> str:
+def tab_label(key: str, count: int, capped: bool = False) -> str:
     name = t("desk.all") if key == ALL else capital(t(f"status.{key}"))
-    return f"{name} {format_number(count)}"
+    return f"{name} {format_number(count)}{'+' if capped and count else ''}"
 
 
 class OrdersScreen(Screen[None]):
@@ -84,24 +84,29 @@ class OrdersScreen(Screen[None]):
         store = self.desk.store
         try:
             with store.read() as session:
-                counts = orders.status_counts(session, search=search)
+                counts, capped = orders.search_counts(session, search)
                 first = orders.list_rows(session, status=status, search=search, limit=PAGE)
         except OrderdeskError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
         if get_current_worker().is_cancelled:
             return
-        self.app.call_from_thread(self._show, status_key, search, counts, first)
+        self.app.call_from_thread(self._show, status_key, search, counts, first, capped)
 
     def _show(
-        self, status_key: str, search: str, counts: dict[OrderStatus, int], first: list[OrderRow]
+        self,
+        status_key: str,
+        search: str,
+        counts: dict[OrderStatus, int],
+        first: list[OrderRow],
+        capped: bool = False,
     ) -> None:
         if (status_key, search) != (self.status_key, self.search_text):
             return  # the seller has typed on; a newer load is coming
         tabs = self.query_one(Tabs)
         for key in TAB_ORDER:
             count = sum(counts.values()) if key == ALL else counts[OrderStatus(key)]
-            tabs.query_one(f"#tab-{key}", Tab).label = tab_label(key, count)
+            tabs.query_one(f"#tab-{key}", Tab).label = tab_label(key, count, capped)
         total = sum(counts.values()) if status_key == ALL else counts[OrderStatus(status_key)]
         status = None if status_key == ALL else OrderStatus(status_key)
         store = self.desk.store

@@ -361,4 +361,5 @@ MESSAGES: dict[str, str] = {
     "desk.unexpected": "Something went wrong; details were written to {path}. The desk keeps running.",
     "desk.ward_hint": "cua nam, p ben thanh…",
     "desk.will_wait": "⚠ Not enough stock, the order will wait: {lines}",
+    "desk.palette": "commands",
 }

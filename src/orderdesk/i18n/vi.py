@@ -350,4 +350,5 @@ MESSAGES: dict[str, str] = {
     "desk.unexpected": "Có lỗi; chi tiết đã ghi vào {path}. Bạn vẫn làm việc tiếp được.",
     "desk.ward_hint": "cua nam, p ben thanh…",
     "desk.will_wait": "⚠ Không đủ hàng, đơn sẽ chờ hàng: {lines}",
+    "desk.palette": "lệnh",
 }

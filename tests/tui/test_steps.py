@@ -428,3 +428,55 @@ async def test_the_command_palette_reaches_every_step(shop: Store, tmp_path: Pat
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, (StockScreen,)) or app.current_mode == "stock"
+
+
+async def test_an_unexpected_error_in_an_action_is_reported_and_the_desk_goes_on(
+    shop: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from orderdesk.paths import log_path
+
+    app = desk(shop, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+
+        def broken(session):  # type: ignore[no-untyped-def]
+            raise RuntimeError("disk on fire")
+
+        monkeypatch.setattr(orders, "confirm_queue", broken)
+        await pilot.press("f5")
+        await pilot.pause()
+        assert app.is_running
+        message = (
+            str(app._notifications.last.message)
+            if hasattr(app._notifications, "last")
+            else str(list(app._notifications)[-1].message)
+        )
+        assert str(log_path()) in message and "keeps running" in message
+        monkeypatch.undo()
+        await pilot.press("1")  # still at the keyboard's command
+        await settle(pilot)
+        assert app.current_mode == "orders"
+    assert "disk on fire" in log_path().read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("words", "mode"), [("tao don", "entry"), ("xac nhan", "confirm"), ("kho", "stock")]
+)
+async def test_the_palette_finds_steps_by_vietnamese_words_without_diacritics(
+    shop: Store, tmp_path: Path, words: str, mode: str
+) -> None:
+    from orderdesk.i18n import set_language
+
+    set_language("vi")
+    app = desk(shop, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await type_text(pilot, words)
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.current_mode == mode

@@ -362,4 +362,10 @@ MESSAGES: dict[str, str] = {
     "desk.ward_hint": "cua nam, p ben thanh…",
     "desk.will_wait": "⚠ Not enough stock, the order will wait: {lines}",
     "desk.palette": "commands",
+    "desk.cmd.open_order": "Orders: open the highlighted order",
+    "desk.cmd.reload": "Orders: reload",
+    "desk.cmd.search_stock": "Stock: search",
+    "desk.cmd.previous_order": "Confirm: previous order",
+    "desk.cmd.tick": "Confirm: tick the highlighted item",
+    "desk.cmd.edit_order": "Confirm: edit the current order",
 }

@@ -351,4 +351,10 @@ MESSAGES: dict[str, str] = {
     "desk.ward_hint": "cua nam, p ben thanh…",
     "desk.will_wait": "⚠ Không đủ hàng, đơn sẽ chờ hàng: {lines}",
     "desk.palette": "lệnh",
+    "desk.cmd.open_order": "Đơn hàng: mở đơn đang chọn",
+    "desk.cmd.reload": "Đơn hàng: tải lại",
+    "desk.cmd.search_stock": "Kho: tìm",
+    "desk.cmd.previous_order": "Xác nhận: đơn trước",
+    "desk.cmd.tick": "Xác nhận: đánh dấu mục đang chọn",
+    "desk.cmd.edit_order": "Xác nhận: sửa đơn đang xem",
 }

@@ -38,8 +38,14 @@ class OrderdeskApp(App[None]):
         Binding("4", "switch_mode('confirm')", t("desk.mode.confirm"), id="app.mode.confirm"),
         Binding("question_mark", "toggle_help", t("desk.help"), id="app.help"),
         # Our own palette binding, so its label is translated (Textual's says "palette").
-        Binding("ctrl+p", "command_palette", t("desk.palette"), id="app.palette", show=False,
-                priority=True),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            t("desk.palette"),
+            id="app.palette",
+            show=False,
+            priority=True,
+        ),
         Binding("ctrl+q", "quit", t("desk.quit"), id="app.quit", priority=True),
     ]
 

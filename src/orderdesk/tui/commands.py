@@ -20,10 +20,13 @@ if TYPE_CHECKING:
 COMMANDS: list[tuple[str, str, str | None]] = [
     ("desk.cmd.orders", "orders", None),
     ("desk.cmd.search_orders", "orders", "search"),
+    ("desk.cmd.open_order", "orders", "open_current"),
+    ("desk.cmd.reload", "orders", "reload"),
     ("desk.cmd.new_order", "entry", "clear"),
     ("desk.cmd.paste_order", "entry", "paste"),
     ("desk.cmd.save_order", "entry", "save"),
     ("desk.cmd.stock", "stock", None),
+    ("desk.cmd.search_stock", "stock", "search"),
     ("desk.cmd.receive", "stock", "receive"),
     ("desk.cmd.adjust", "stock", "adjust"),
     ("desk.cmd.history", "stock", "history"),
@@ -31,6 +34,9 @@ COMMANDS: list[tuple[str, str, str | None]] = [
     ("desk.cmd.confirm_queue", "confirm", None),
     ("desk.cmd.confirm_order", "confirm", "confirm"),
     ("desk.cmd.next_order", "confirm", "step(1)"),
+    ("desk.cmd.previous_order", "confirm", "step(-1)"),
+    ("desk.cmd.tick", "confirm", "tick"),
+    ("desk.cmd.edit_order", "confirm", "edit"),
     ("desk.cmd.cancel_order", "confirm", "cancel_order"),
 ]
 

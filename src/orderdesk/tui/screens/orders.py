@@ -138,6 +138,9 @@ class OrdersScreen(Screen[None]):
         elif search.value:
             search.value = ""
 
+    def action_open_current(self) -> None:
+        self.query_one(OrderTable).action_open()
+
     def action_reload(self) -> None:
         self.reload()
 

@@ -136,7 +136,10 @@ class EntryScreen(Screen[None]):
                 yield Field(
                     capital(t("field.channel")), name="channel", placeholder="facebook, zalo…"
                 )
-            yield Field(capital(t("field.note")), name="note")
+            with Horizontal(classes="row"):
+                yield Field(capital(t("field.note")), name="note")
+                # Rarely given, so last: it costs no Tab in the usual order.
+                yield Field(capital(t("field.email")), name="email")
             yield Static("", id="totals")
         yield Footer()
 
@@ -484,7 +487,7 @@ class EntryScreen(Screen[None]):
             street=self.text("street"),
             ward=self.text("ward"),
             province=self.text("province"),
-            email="",
+            email=self.text("email"),
             items=[LineInput(line.sku, line.qty, line.unit_price) for line in self.lines],
             channel=self.text("channel"),
             shipping_fee=self.text("shipping_fee") or 0,
@@ -512,6 +515,7 @@ class EntryScreen(Screen[None]):
                         OrderEdit(
                             name=draft.name,
                             phone=draft.phone,
+                            email=draft.email,
                             street=draft.street,
                             ward=draft.ward,
                             province=draft.province,
@@ -571,7 +575,16 @@ class EntryScreen(Screen[None]):
         self.lines = []
         self.province_code = None
         self._filled_from_phone = ""
-        for name in ("phone", "name", "street", "deliver_by", "channel", "note", *MONEY_FIELDS):
+        for name in (
+            "phone",
+            "name",
+            "email",
+            "street",
+            "deliver_by",
+            "channel",
+            "note",
+            *MONEY_FIELDS,
+        ):
             self.input(name).value = ""
         for name in ("province", "ward", "item"):
             self.picker(name).set_value("")
@@ -594,6 +607,7 @@ class EntryScreen(Screen[None]):
         values = {
             "phone": validation.display_phone(order.phone),
             "name": order.name,
+            "email": order.email,
             "street": order.street,
             "channel": order.channel,
             "note": order.note,

@@ -268,6 +268,20 @@ def seed(path: Path, count: int) -> None:
     con.close()
 
 
+def big_shop(folder: Path, count: int) -> Path:
+    """The large shop both benchmarks read, seeded once per folder (reused with --keep)."""
+    big = folder / "big.db"
+    if not big.exists():
+        start = time.perf_counter()
+        partial = folder / "big-partial.db"
+        for leftover in folder.glob("big-partial.db*"):
+            leftover.unlink()
+        seed(partial, count)
+        partial.rename(big)  # only a finished shop is ever reused by --keep
+        print(f"(seeded {count:,} orders in {time.perf_counter() - start:.0f} s)")
+    return big
+
+
 def bench_reads(path: Path, count: int) -> None:
     print(f"list and search on {count:,} orders (what the desk runs per keystroke)")
     store = open_store(path)
@@ -393,15 +407,7 @@ def main() -> None:
     )
     try:
         bench_create(folder)
-        big = folder / "big.db"
-        if not big.exists():
-            start = time.perf_counter()
-            partial = folder / "big-partial.db"
-            for leftover in folder.glob("big-partial.db*"):
-                leftover.unlink()
-            seed(partial, args.orders)
-            partial.rename(big)  # only a finished shop is ever reused by --keep
-            print(f"(seeded {args.orders:,} orders in {time.perf_counter() - start:.0f} s)")
+        big = big_shop(folder, args.orders)
         size = big.stat().st_size
         print("database size")
         say(

@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_core import percentiles, say, seed
+from bench_core import big_shop, percentiles, say
 
 QUERIES = ["nguyen van", "tran thi", "0912", "DH2606", "le hoang", "pham", "vu gia", "hoang"]
 
@@ -98,15 +98,7 @@ def main() -> None:
     os.environ.setdefault("ORDERDESK_HOME", str(folder / "home"))
     print(f"orderdesk desk benchmark — Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
     try:
-        big = folder / "big.db"
-        if not big.exists():
-            partial = folder / "big-partial.db"
-            for leftover in folder.glob("big-partial.db*"):
-                leftover.unlink()
-            start = time.perf_counter()
-            seed(partial, args.orders)
-            partial.rename(big)
-            print(f"(seeded {args.orders:,} orders in {time.perf_counter() - start:.0f} s)")
+        big = big_shop(folder, args.orders)
         opens = [asyncio.run(first_table(big)) for _ in range(5)]
         say(
             f"launch to the orders table on {args.orders:,} orders",

@@ -18,7 +18,6 @@ class ImportResult:
     pending: int = 0
     awaiting: int = 0
     warnings: list[str] = field(default_factory=list)
-    codes: list[str] = field(default_factory=list)
 
 
 def check_columns(

@@ -188,7 +188,6 @@ def import_orders(session: Session, path: Path) -> ImportResult:
         raise ImportRejected(str(path), sorted(errors, key=lambda e: (e.row, e.column)))
     for order in order_service.create_many(session, valid, allow_backorder=True):
         result.created += 1
-        result.codes.append(order.code)
         if order.status is OrderStatus.AWAITING_STOCK:
             result.awaiting += 1
         else:

@@ -224,6 +224,13 @@ class OrderEdit:
     note: str | None = None
     items: list[LineInput] | None = None
 
+    @classmethod
+    def whole(cls, data: OrderCreate) -> OrderEdit:
+        """Every field set as `data` has it (a form showing the whole order). A value left
+        out there (None) becomes blank here, which means "the default", not "unchanged"."""
+        values = {name: getattr(data, name) for name in _EDITABLE}
+        return cls(**{k: "" if v is None else v for k, v in values.items()}, items=data.items)
+
 
 @dataclass
 class _Line:
@@ -692,13 +699,6 @@ def rows_for_phone(session: Session, phone: str, *, limit: int = 5) -> list[Orde
 def confirm_queue(session: Session) -> list[OrderRow]:
     """The orders waiting for confirmation, in the order a seller should call them."""
     return [OrderRow(*row[:-1]) for row in session.connection().execute(_QUEUE)]
-
-
-def count(session: Session, *, status: OrderStatus | None = None, search: str = "") -> int:
-    query = _filter(
-        sa.select(sa.func.count()).select_from(_o), status, search, has_search_index(session)
-    )
-    return int(session.connection().execute(query).scalar_one())
 
 
 def status_counts(session: Session, *, search: str = "") -> dict[OrderStatus, int]:

@@ -487,6 +487,8 @@ class EntryScreen(Screen[None]):
             street=self.text("street"),
             ward=self.text("ward"),
             province=self.text("province"),
+            # Not on the form: an edited order keeps the (legacy) district it came with.
+            district=self.editing.district if self.editing is not None else "",
             email=self.text("email"),
             items=[LineInput(line.sku, line.qty, line.unit_price) for line in self.lines],
             channel=self.text("channel"),
@@ -510,27 +512,7 @@ class EntryScreen(Screen[None]):
                     saved = orders.create(session, draft, allow_backorder=True)
                 else:
                     saved = orders.edit(
-                        session,
-                        self.editing.code,
-                        OrderEdit(
-                            name=draft.name,
-                            phone=draft.phone,
-                            email=draft.email,
-                            street=draft.street,
-                            ward=draft.ward,
-                            province=draft.province,
-                            channel=draft.channel,
-                            shipping_fee=draft.shipping_fee,
-                            discount=draft.discount,
-                            paid=draft.paid if draft.paid is not None else "",
-                            cod=draft.cod if draft.cod is not None else "",
-                            payment=draft.payment,
-                            deliver_by=draft.deliver_by or "",
-                            inspection=draft.inspection,
-                            note=draft.note,
-                            items=draft.items,
-                        ),
-                        allow_backorder=True,
+                        session, self.editing.code, OrderEdit.whole(draft), allow_backorder=True
                     )
         except InvalidInput as error:
             self._show_errors(error)

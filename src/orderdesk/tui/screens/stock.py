@@ -161,6 +161,10 @@ class StockScreen(Screen[None]):
             return
         with self.desk.store.write() as session:
             row, released = stock.receive(session, sku, answer[0], note=answer[1])
+        self._report(row, released)
+
+    def _report(self, row: StockRow, released: list[str]) -> None:
+        """The SKU's new figures, and the waiting orders the change served, kept on screen."""
         message = t(
             "cli.stock.now",
             sku=row.sku,
@@ -174,7 +178,7 @@ class StockScreen(Screen[None]):
             )
         self.query_one("#stock-result", Static).update(Text(message))
         self.notify(message, timeout=10)
-        self.reload(keep=sku)
+        self.reload(keep=row.sku)
 
     def action_adjust(self) -> None:
         row = self.current
@@ -197,20 +201,7 @@ class StockScreen(Screen[None]):
             return
         with self.desk.store.write() as session:
             row, released = stock.adjust(session, sku, answer[0], reason=answer[1])
-        message = t(
-            "cli.stock.now",
-            sku=row.sku,
-            on_hand=row.on_hand,
-            reserved=row.reserved,
-            available=row.available,
-        )
-        if released:
-            message += "\n" + t(
-                "cli.stock.released", count=len(released), codes=", ".join(released)
-            )
-        self.query_one("#stock-result", Static).update(Text(message))
-        self.notify(message)
-        self.reload(keep=sku)
+        self._report(row, released)
 
     @guarded
     def action_history(self) -> None:

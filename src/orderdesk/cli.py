@@ -864,6 +864,88 @@ def doctor(state: Context, rebuild_search: bool) -> None:
     _fail(t("doctor.failed", count=len(problems)))
 
 
+# ---------------------------------------------------------------------------- print
+
+
+@cli.group("print")
+def print_group() -> None:
+    """Labels, invoices, pick lists and packing slips for many orders at once."""
+
+
+def _print_command(kind: str, help_text: str) -> None:
+    @print_group.command(kind, help=help_text)
+    @click.option(
+        "--status",
+        "statuses",
+        multiple=True,
+        help="Only orders in this status (repeatable). Default: confirmed and packed.",
+    )
+    @click.option("--orders", "codes", default="", help="Only these orders: CODE,CODE,…")
+    @click.option("--carrier", default="", help="Only orders for this carrier (ghn, ghtk, …).")
+    @click.option("--not-printed", is_flag=True, help="Only orders not printed yet.")
+    @click.option("--size", default="", help="Paper: 100x150, a6, 75x100, a4x4 | a5, a4, 80mm.")
+    @click.option("--format", "fmt", type=click.Choice(["pdf", "zpl"]), default="pdf")
+    @click.option("--out", type=click.Path(path_type=Path), help="File or folder to write.")
+    @click.option("--printer", default=None, help="Send to this CUPS printer (lp).")
+    @click.option("--reprint", is_flag=True, help="Print orders already printed again.")
+    @click.pass_obj
+    def command(
+        state: Context,
+        statuses: tuple[str, ...],
+        codes: str,
+        carrier: str,
+        not_printed: bool,
+        size: str,
+        fmt: str,
+        out: Path | None,
+        printer: str | None,
+        reprint: bool,
+    ) -> None:
+        from orderdesk.models.enums import OrderStatus
+        from orderdesk.printing import batch
+
+        wanted: list[OrderStatus] = []
+        for value in statuses:
+            try:
+                wanted.append(OrderStatus(value))
+            except ValueError:
+                _fail(t("err.print.status", status=value))
+        selection = batch.Selection(
+            statuses=tuple(wanted) or batch.PRINTABLE,
+            codes=tuple(c.strip().upper() for c in codes.split(",") if c.strip()),
+            carrier=carrier.strip(),
+            not_printed=not_printed,
+        )
+        request = batch.Request(
+            kind=kind,
+            selection=selection,
+            size=size,
+            format=fmt,
+            out=out,
+            printer=printer,
+            reprint=reprint,
+        )
+        result = batch.run(state.store(), request, state.settings)
+        for code in result.skipped:
+            _err(t("cli.print.skipped", code=code))
+        _out(
+            t(
+                "cli.print.done",
+                count=result.count,
+                kind=t(f"print.kind.{kind}"),
+                path=str(result.file),
+            )
+        )
+        if result.printer:
+            _out(t("cli.print.sent", printer=result.printer, job=result.printer_job or "-"))
+
+
+_print_command("labels", "Shipping labels (PDF, or ZPL for thermal printers).")
+_print_command("invoices", "Sales invoices (A5, A4 or an 80 mm roll).")
+_print_command("picklist", "One pick list for the batch: each SKU once with its orders.")
+_print_command("slips", "Packing slips, one per order, without prices.")
+
+
 # ---------------------------------------------------------------------------- config
 
 

@@ -107,6 +107,8 @@ SETTINGS: dict[str, Setting] = {
         Setting("shop.street", "", _text(300)),
         Setting("shop.ward", "", _text(100)),
         Setting("shop.province", "", _province),
+        # A PNG or JPEG printed at the top of invoices.
+        Setting("shop.logo", "", _text(500)),
         Setting("shipping.default_carrier", "ghn", _one_of(list(CARRIERS))),
         Setting("print.label_size", "100x150", _one_of(LABEL_SIZES)),
         Setting("print.invoice_size", "a5", _one_of(INVOICE_SIZES)),

@@ -41,6 +41,12 @@ def demo_db_path() -> Path:
     return data_dir() / "demo.db"
 
 
+def prints_dir() -> Path:
+    """Where printed batches are saved when no `--out` is given: where sellers look."""
+    home = _home()
+    return home / "prints" if home else platformdirs.user_documents_path() / APP
+
+
 def log_path() -> Path:
     return data_dir() / "orderdesk.log"
 

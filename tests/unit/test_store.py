@@ -83,12 +83,12 @@ def test_an_older_database_is_backed_up_then_upgraded(
     # A newer orderdesk: the same migrations plus one that adds a column.
     scripts = tmp_path / "migrations"
     shutil.copytree(migrate.MIGRATIONS, scripts)
-    (scripts / "versions" / "0002_test.py").write_text(
+    (scripts / "versions" / "9002_test.py").write_text(
         textwrap.dedent("""
         import sqlalchemy as sa
         from alembic import op
-        revision = "0002"
-        down_revision = "0001"
+        revision = "9002"
+        down_revision = "{head}"
         branch_labels = None
         depends_on = None
         def upgrade():
@@ -97,15 +97,16 @@ def test_an_older_database_is_backed_up_then_upgraded(
         def downgrade():
             with op.batch_alter_table("products") as batch:
                 batch.drop_column("origin")
-    """)
+    """).replace("{head}", db.SCHEMA_HEAD)
     )
     monkeypatch.setattr(migrate, "MIGRATIONS", scripts)
-    monkeypatch.setattr(db, "SCHEMA_HEAD", "0002")
+    head = db.SCHEMA_HEAD
+    monkeypatch.setattr(db, "SCHEMA_HEAD", "9002")
     upgraded = open_store(path)
     backups = list(tmp_path.glob("old.before-upgrade-*.db"))
     assert len(backups) == 1
     with sqlite3.connect(backups[0]) as old:
-        assert old.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert old.execute("SELECT version_num FROM alembic_version").fetchone() == (head,)
         assert old.execute("SELECT sku FROM products").fetchall() == [("OLD-1",)]
     with upgraded.engine.connect() as conn:
         columns = {c["name"] for c in sa.inspect(conn).get_columns("products")}

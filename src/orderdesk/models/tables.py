@@ -98,6 +98,7 @@ class Order(SQLModel, table=True):
     __tablename__ = "orders"
     __table_args__ = (
         sa.Index("ix_orders_status_id", "status", "id"),
+        sa.Index("ix_orders_tracking", "tracking", unique=True),
         sa.CheckConstraint(
             "subtotal >= 0 AND shipping_fee >= 0 AND discount >= 0 AND paid >= 0 AND cod >= 0",
             name="order_money_nonneg",
@@ -130,6 +131,10 @@ class Order(SQLModel, table=True):
     note: str = Field(default="", max_length=2000)
     status: OrderStatus = Field(sa_type=enum_type(OrderStatus))
     cancel_reason: str = Field(default="", max_length=500)
+    # Empty carrier: the shop's default carrier (config `shipping.default_carrier`).
+    carrier: str = Field(default="", max_length=20, sa_column_kwargs={"server_default": ""})
+    service: str = Field(default="", max_length=40, sa_column_kwargs={"server_default": ""})
+    tracking: str | None = Field(default=None, max_length=40)
     search_key: str = Field(default="", max_length=500)
     created_at: datetime = _now_field()
     updated_at: datetime = _now_field()
@@ -191,6 +196,47 @@ class OrderCheck(SQLModel, table=True):
     ticked_at: datetime = _now_field()
 
 
+class PrintJob(SQLModel, table=True):
+    """One finished print batch: one file of one document kind, maybe sent to a printer."""
+
+    __tablename__ = "print_jobs"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=20)
+    # "pending" from before its file is written until its orders are marked; a pending job
+    # left by a crash is finished (its file exists) or dropped (it does not) by the next batch.
+    state: str = Field(default="pending", max_length=10)
+    format: str = Field(max_length=10)
+    size: str = Field(max_length=20)
+    at: datetime = _now_field()
+    file: str = Field(max_length=1000)
+    printer: str = Field(default="", max_length=200)
+    printer_job: str = Field(default="", max_length=200)
+    count: int = 0
+
+
+class PrintJobOrder(SQLModel, table=True):
+    """Which orders a job printed, in the order they appear in its file."""
+
+    __tablename__ = "print_job_orders"
+
+    job_id: int = Field(foreign_key="print_jobs.id", primary_key=True)
+    order_id: int = Field(foreign_key="orders.id", primary_key=True, index=True)
+    position: int
+
+
+class OrderPrint(SQLModel, table=True):
+    """The last time each document kind was printed for an order (not a status)."""
+
+    __tablename__ = "order_prints"
+
+    order_id: int = Field(foreign_key="orders.id", primary_key=True)
+    kind: str = Field(max_length=20, primary_key=True)
+    job_id: int = Field(foreign_key="print_jobs.id")
+    at: datetime = _now_field()
+    times: int = 1
+
+
 class CodeCounter(SQLModel, table=True):
     """The last sequence number handed out per order-code prefix (`DH2611`)."""
 
@@ -208,6 +254,9 @@ __all__ = [
     "OrderCheck",
     "OrderEvent",
     "OrderLine",
+    "OrderPrint",
+    "PrintJob",
+    "PrintJobOrder",
     "Product",
     "Stock",
     "StockMove",

@@ -1,0 +1,518 @@
+"""Print batches that never lie: one durable file per document kind, then one transaction.
+
+The order of things is what makes a batch safe to kill at any moment:
+1. a `pending` job naming its file and orders is recorded (nothing is marked printed);
+2. the file is written to `name.tmp`, flushed, fsynced, renamed, and its folder fsynced;
+3. it is sent to the printer, if one was asked for;
+4. one transaction marks the orders printed and the job `done`.
+The next batch first settles pending jobs left by a crash: a job whose file exists was
+printed completely and is marked; one whose file does not exist never happened and is
+dropped. So an order is never marked without a finished file, and a rerun prints only the
+rest, never an order twice.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from orderdesk import paths
+from orderdesk.config import Settings
+from orderdesk.db import Store, dialect_insert
+from orderdesk.errors import FieldError, InvalidInput, OrderdeskError
+from orderdesk.models.enums import OrderStatus
+from orderdesk.models.tables import (
+    Order,
+    OrderLine,
+    OrderPrint,
+    PrintJob,
+    PrintJobOrder,
+    Product,
+)
+from orderdesk.printing import pdf, printers
+from orderdesk.printing.documents import Line, PrintOrder, Shop
+from orderdesk.printing.label import LABEL_SIZES
+from orderdesk.printing.sheet import PAPERS
+from orderdesk.timeutil import to_local, utcnow
+
+KINDS = ("labels", "invoices", "picklist", "slips")
+FORMATS = ("pdf", "zpl")
+# What the Print step offers by default: orders ready to pack or packed.
+PRINTABLE = (OrderStatus.CONFIRMED, OrderStatus.PACKED)
+_PRINTER_SETTING = {
+    "labels": "printers.label",
+    "invoices": "printers.invoice",
+    "picklist": "printers.picklist",
+    "slips": "printers.slip",
+}
+
+_o = Order.__table__  # type: ignore[attr-defined]
+_l = OrderLine.__table__  # type: ignore[attr-defined]
+_p = Product.__table__  # type: ignore[attr-defined]
+_jobs = PrintJob.__table__  # type: ignore[attr-defined]
+_job_orders = PrintJobOrder.__table__  # type: ignore[attr-defined]
+_prints = OrderPrint.__table__  # type: ignore[attr-defined]
+
+
+class Cancelled(OrderdeskError):
+    def __init__(self) -> None:
+        super().__init__("err.print.cancelled")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which orders a batch takes. Empty fields do not filter."""
+
+    statuses: tuple[OrderStatus, ...] = PRINTABLE
+    codes: tuple[str, ...] = ()
+    carrier: str = ""
+    channel: str = ""
+    not_printed: bool = False
+    deliver_by: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Request:
+    kind: str
+    selection: Selection = Selection()
+    size: str = ""
+    format: str = "pdf"
+    out: Path | None = None
+    printer: str | None = None  # None: the shop's default printer for the kind, if any
+    reprint: bool = False
+
+
+@dataclass
+class Result:
+    kind: str
+    file: Path
+    count: int
+    codes: list[str]
+    skipped: list[str] = field(default_factory=list)
+    printer: str = ""
+    printer_job: str = ""
+    job_id: int = 0
+
+
+# ----------------------------------------------------------------------------- loading
+
+
+def _statuses_clause(selection: Selection) -> Any:
+    return _o.c.status.in_([s.value for s in selection.statuses])
+
+
+def _carrier_clause(carrier: str, default_carrier: str) -> Any:
+    if carrier == default_carrier:
+        return sa.or_(_o.c.carrier == carrier, _o.c.carrier == "")
+    return _o.c.carrier == carrier
+
+
+def find_ids(
+    session: Session, selection: Selection, *, kind: str, default_carrier: str
+) -> list[int]:
+    """Order ids matching `selection`, oldest first."""
+    query = sa.select(_o.c.id, _o.c.code)
+    if selection.codes:
+        query = query.where(_o.c.code.in_(selection.codes))
+    if selection.statuses:
+        query = query.where(_statuses_clause(selection))
+    if selection.carrier:
+        query = query.where(_carrier_clause(selection.carrier, default_carrier))
+    if selection.channel:
+        query = query.where(_o.c.channel == selection.channel)
+    if selection.deliver_by is not None:
+        query = query.where(_o.c.deliver_by <= selection.deliver_by)
+    if selection.not_printed:
+        query = query.where(~printed_clause(kind))
+    rows = session.connection().execute(query.order_by(_o.c.id)).all()
+    if selection.codes:
+        found = {row.code for row in rows}
+        missing = [code for code in selection.codes if code not in found]
+        if missing:
+            raise InvalidInput(
+                [FieldError("orders", "err.print.not_printable", {"codes": ", ".join(missing)})]
+            )
+    return [row.id for row in rows]
+
+
+def printed_clause(kind: str) -> Any:
+    return sa.exists().where(_prints.c.order_id == _o.c.id, _prints.c.kind == kind)
+
+
+def printed_ids(session: Session, ids: Sequence[int], kind: str) -> set[int]:
+    found: set[int] = set()
+    conn = session.connection()
+    for chunk in _chunks(ids):
+        query = sa.select(_prints.c.order_id).where(
+            _prints.c.kind == kind, _prints.c.order_id.in_(chunk)
+        )
+        found.update(conn.execute(query).scalars())
+    return found
+
+
+def _chunks(ids: Sequence[int], size: int = 500) -> list[Sequence[int]]:
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
+def load(session: Session, ids: Sequence[int], default_carrier: str = "") -> list[PrintOrder]:
+    """The orders `ids` with their lines, ready to print, in the order of `ids`."""
+    conn = session.connection()
+    orders: dict[int, Any] = {}
+    lines: dict[int, list[Line]] = {}
+    for chunk in _chunks(list(ids)):
+        for row in conn.execute(sa.select(_o).where(_o.c.id.in_(chunk))):
+            orders[row.id] = row
+        query = (
+            sa.select(
+                _l.c.order_id,
+                _l.c.sku,
+                _l.c.name,
+                _l.c.variant,
+                _l.c.qty,
+                _l.c.unit_price,
+                _p.c.weight_g,
+                _p.c.barcode,
+            )
+            .join(_p, _p.c.id == _l.c.product_id)
+            .where(_l.c.order_id.in_(chunk))
+            .order_by(_l.c.id)
+        )
+        for row in conn.execute(query):
+            lines.setdefault(row.order_id, []).append(
+                Line(
+                    row.sku,
+                    row.name,
+                    row.variant,
+                    row.qty,
+                    row.unit_price,
+                    row.weight_g,
+                    row.barcode or "",
+                )
+            )
+    return [
+        PrintOrder(
+            id=row.id,
+            code=row.code,
+            status=OrderStatus(row.status),
+            created_at=row.created_at,
+            name=row.name,
+            phone=row.phone,
+            street=row.street,
+            ward=row.ward_name,
+            district=row.district,
+            province=row.province_name,
+            subtotal=row.subtotal,
+            shipping_fee=row.shipping_fee,
+            discount=row.discount,
+            paid=row.paid,
+            cod=row.cod,
+            payment=row.payment,
+            deliver_by=row.deliver_by,
+            inspection=row.inspection,
+            note=row.note,
+            carrier=row.carrier or default_carrier,
+            service=row.service,
+            tracking=row.tracking or "",
+            channel=row.channel,
+            lines=lines.get(row.id, []),
+        )
+        for oid in ids
+        if (row := orders.get(oid)) is not None
+    ]
+
+
+def _natural(text: str) -> list[Any]:
+    return [int(p) if p.isdigit() else p.lower() for p in re.split(r"(\d+)", text)]
+
+
+def pick_order(orders: Sequence[PrintOrder]) -> list[PrintOrder]:
+    """Orders in the order the picker meets them: by their first SKU on the shelf walk.
+
+    Labels, invoices and slips come out of the printer in this order, so the pile matches
+    the pick list and the parcels being packed.
+    """
+
+    def key(order: PrintOrder) -> tuple[Any, ...]:
+        first = min((_natural(line.sku) for line in order.lines), default=[])
+        return (first, len(order.lines), _natural(order.code))
+
+    return sorted(orders, key=key)
+
+
+# ----------------------------------------------------------------------------- files
+
+
+def default_file(kind: str, fmt: str, now: datetime) -> Path:
+    stamp = to_local(now).strftime("%Y%m%d-%H%M%S")
+    return paths.private_dir(paths.prints_dir()) / f"{kind}-{stamp}.{fmt}"
+
+
+def _free_name(path: Path) -> Path:
+    """`path`, or `path` with -2, -3… when a file of that name already exists."""
+    if not path.exists():
+        return path
+    n = 2
+    while (candidate := path.with_name(f"{path.stem}-{n}{path.suffix}")).exists():
+        n += 1
+    return candidate
+
+
+def durable_write(path: Path, write: Callable[[BinaryIO], None]) -> None:
+    """Write `path` so that it either exists complete or not at all, even on power loss."""
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        with open(tmp, "wb") as out:
+            write(out)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return  # Windows cannot open a folder; its rename is already durable.
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+# ----------------------------------------------------------------------------- jobs
+
+
+def settle_pending(store: Store) -> list[int]:
+    """Finish or drop jobs a crash left pending; returns the ids finished."""
+    finished = []
+    with store.write() as session:
+        conn = session.connection()
+        pending = conn.execute(sa.select(_jobs).where(_jobs.c.state == "pending")).all()
+        for job in pending:
+            if Path(job.file).is_file():
+                order_ids = list(
+                    conn.execute(
+                        sa.select(_job_orders.c.order_id).where(_job_orders.c.job_id == job.id)
+                    ).scalars()
+                )
+                _mark(session, job.id, job.kind, order_ids, job.at)
+                finished.append(job.id)
+            else:
+                Path(job.file + ".tmp").unlink(missing_ok=True)
+                conn.execute(sa.delete(_job_orders).where(_job_orders.c.job_id == job.id))
+                conn.execute(sa.delete(_jobs).where(_jobs.c.id == job.id))
+    return finished
+
+
+def _mark(session: Session, job_id: int, kind: str, order_ids: Sequence[int], at: datetime) -> None:
+    conn = session.connection()
+    if order_ids:
+        insert = dialect_insert(session)(_prints)
+        upsert = insert.on_conflict_do_update(
+            index_elements=[_prints.c.order_id, _prints.c.kind],
+            set_={
+                "job_id": insert.excluded.job_id,
+                "at": insert.excluded.at,
+                "times": _prints.c.times + 1,
+            },
+        )
+        conn.execute(
+            upsert,
+            [
+                {"order_id": oid, "kind": kind, "job_id": job_id, "at": at, "times": 1}
+                for oid in order_ids
+            ],
+        )
+    conn.execute(sa.update(_jobs).where(_jobs.c.id == job_id).values(state="done"))
+
+
+def _open_job(
+    store: Store,
+    request: Request,
+    size: str,
+    path: Path,
+    orders: Sequence[PrintOrder],
+    at: datetime,
+) -> int:
+    with store.write() as session:
+        conn = session.connection()
+        job_id = conn.execute(
+            sa.insert(_jobs).values(
+                kind=request.kind,
+                state="pending",
+                format=request.format,
+                size=size,
+                at=at,
+                file=str(path),
+                printer="",
+                printer_job="",
+                count=len(orders),
+            )
+        ).inserted_primary_key[0]
+        if orders:
+            conn.execute(
+                sa.insert(_job_orders),
+                [
+                    {"job_id": job_id, "order_id": order.id, "position": i}
+                    for i, order in enumerate(orders)
+                ],
+            )
+    return int(job_id)
+
+
+def _drop_job(store: Store, job_id: int) -> None:
+    with store.write() as session:
+        conn = session.connection()
+        conn.execute(sa.delete(_job_orders).where(_job_orders.c.job_id == job_id))
+        conn.execute(sa.delete(_jobs).where(_jobs.c.id == job_id))
+
+
+# ----------------------------------------------------------------------------- running
+
+
+def _size_for(request: Request, settings: Settings) -> str:
+    if request.kind == "labels":
+        size = request.size or settings.get("print.label_size")
+        if size not in LABEL_SIZES:
+            raise InvalidInput(
+                [
+                    FieldError(
+                        "size", "err.print.size", {"size": size, "sizes": ", ".join(LABEL_SIZES)}
+                    )
+                ]
+            )
+        return size
+    size = request.size or settings.get("print.invoice_size")
+    if request.kind == "picklist" and not request.size:
+        size = "a4"
+    if size not in PAPERS:
+        raise InvalidInput(
+            [FieldError("size", "err.print.size", {"size": size, "sizes": ", ".join(PAPERS)})]
+        )
+    return size
+
+
+def _media(request: Request, size: str) -> str:
+    return LABEL_SIZES[size].media if request.kind == "labels" else PAPERS[size].media
+
+
+def plan(store: Store, request: Request, settings: Settings) -> tuple[list[PrintOrder], list[str]]:
+    """The orders the batch prints, in pick order, and the codes skipped as already printed."""
+    if request.kind not in KINDS:
+        raise InvalidInput([FieldError("kind", "err.print.kind", {"kind": request.kind})])
+    if request.format not in FORMATS:
+        raise InvalidInput([FieldError("format", "err.print.format", {"format": request.format})])
+    if request.format == "zpl" and request.kind != "labels":
+        raise InvalidInput([FieldError("format", "err.print.zpl_labels_only", {})])
+    default_carrier = settings.get("shipping.default_carrier")
+    with store.read() as session:
+        ids = find_ids(
+            session, request.selection, kind=request.kind, default_carrier=default_carrier
+        )
+        skipped_ids: set[int] = set()
+        if not request.reprint:
+            skipped_ids = printed_ids(session, ids, request.kind)
+        orders = load(session, [i for i in ids if i not in skipped_ids], default_carrier)
+        skipped = [o.code for o in load(session, sorted(skipped_ids))] if skipped_ids else []
+    return pick_order(orders), skipped
+
+
+def render(
+    request: Request,
+    size: str,
+    orders: Sequence[PrintOrder],
+    shop: Shop,
+    printed_at: datetime,
+    progress: pdf.Progress | None = None,
+) -> Callable[[BinaryIO], None]:
+    def write(out: BinaryIO) -> None:
+        if request.format == "zpl":
+            from orderdesk.printing import zpl
+
+            zpl.write_labels(out, orders, shop, LABEL_SIZES[size], printed_at, progress)
+        elif request.kind == "labels":
+            pdf.write_labels(out, orders, shop, LABEL_SIZES[size], printed_at, progress)
+        elif request.kind == "invoices":
+            pdf.write_invoices(out, orders, shop, PAPERS[size], printed_at, progress)
+        elif request.kind == "slips":
+            pdf.write_slips(out, orders, shop, PAPERS[size], printed_at, progress)
+        else:
+            pdf.write_picklist(out, list(orders), PAPERS[size], printed_at, progress)
+
+    return write
+
+
+def run(
+    store: Store,
+    request: Request,
+    settings: Settings,
+    *,
+    progress: pdf.Progress | None = None,
+    now: datetime | None = None,
+    planned: tuple[list[PrintOrder], list[str]] | None = None,
+) -> Result:
+    """Print one batch; see the module docstring for why each step is where it is."""
+    settle_pending(store)
+    size = _size_for(request, settings)
+    orders, skipped = planned if planned is not None else plan(store, request, settings)
+    if not orders:
+        raise OrderdeskError("err.print.nothing", skipped=len(skipped))
+    at = now or utcnow()
+    path = request.out or default_file(request.kind, request.format, at)
+    if path.is_dir():
+        path = path / default_file(request.kind, request.format, at).name
+    path = _free_name(path.expanduser().resolve())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    job_id = _open_job(store, request, size, path, orders, at)
+    try:
+        durable_write(
+            path, render(request, size, orders, Shop.from_settings(settings), at, progress)
+        )
+    except BaseException:
+        _drop_job(store, job_id)
+        raise
+    printer = request.printer
+    if printer is None:
+        printer = settings.get(_PRINTER_SETTING[request.kind])
+    printer_job = ""
+    if printer:
+        try:
+            printer_job = printers.send(
+                printer,
+                path,
+                media=_media(request, size),
+                title=f"orderdesk {request.kind} {path.stem}",
+                raw=request.format == "zpl",
+            )
+        except printers.PrinterError:
+            _drop_job(store, job_id)  # not printed: the next batch prints these again
+            raise
+    with store.write() as session:
+        session.connection().execute(
+            sa.update(_jobs)
+            .where(_jobs.c.id == job_id)
+            .values(printer=printer, printer_job=printer_job)
+        )
+        _mark(session, job_id, request.kind, [o.id for o in orders], at)
+    return Result(
+        kind=request.kind,
+        file=path,
+        count=len(orders),
+        codes=[o.code for o in orders],
+        skipped=skipped,
+        printer=printer,
+        printer_job=printer_job,
+        job_id=job_id,
+    )

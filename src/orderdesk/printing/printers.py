@@ -1,0 +1,46 @@
+"""Sending a finished file to a printer with CUPS `lp`: an argument list, never a shell."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+from orderdesk.errors import OrderdeskError
+
+_JOB = re.compile(r"request id is (\S+)")
+
+
+class PrinterError(OrderdeskError):
+    """The printer did not take the job; the file is kept and its path is in the message."""
+
+
+def lp_command(printer: str, path: Path, *, media: str, title: str, raw: bool = False) -> list[str]:
+    command = ["lp", "-d", printer, "-t", title]
+    if raw:
+        # ZPL goes to the printer untouched; a thermal queue must not re-render it.
+        command += ["-o", "raw"]
+    else:
+        command += ["-o", f"media={media}", "-o", "fit-to-page"]
+    return [*command, "--", str(path)]
+
+
+def send(printer: str, path: Path, *, media: str, title: str, raw: bool = False) -> str:
+    """Queue `path` on `printer`; returns the CUPS job id (`shop-label-42`)."""
+    if shutil.which("lp") is None:
+        raise PrinterError("err.print.no_lp", path=str(path))
+    command = lp_command(printer, path, media=media, title=title, raw=raw)
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise PrinterError(
+            "err.print.rejected", printer=printer, reason=str(error), path=str(path)
+        ) from error
+    if done.returncode != 0:
+        reason = (done.stderr or done.stdout).strip().splitlines()
+        text = reason[-1] if reason else str(done.returncode)
+        key = "err.print.unknown_printer" if "not exist" in text.lower() else "err.print.rejected"
+        raise PrinterError(key, printer=printer, reason=text, path=str(path))
+    found = _JOB.search(done.stdout)
+    return found.group(1) if found else ""

@@ -24,6 +24,12 @@ CORE = [
     "orderdesk.io.orders",
     "orderdesk.io.products",
     "orderdesk.io.customers",
+    "orderdesk.services.packing",
+    "orderdesk.services.shipping",
+    "orderdesk.printing.batch",
+    "orderdesk.printing.pdf",
+    "orderdesk.printing.zpl",
+    "orderdesk.printing.printers",
     "orderdesk.carriers",
     "orderdesk.cli",
 ]

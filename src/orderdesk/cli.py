@@ -932,7 +932,7 @@ def _print_command(kind: str, help_text: str) -> None:
             t(
                 "cli.print.done",
                 count=result.count,
-                kind=t(f"print.kind.{kind}"),
+                kind=t(f"doc.kind.{kind}"),
                 path=str(result.file),
             )
         )

@@ -17,7 +17,7 @@ SOURCE = Path(__file__).parents[2] / "src" / "orderdesk"
 # (Binding ids such as id="stock.receive" look alike and are skipped.)
 _KEY = re.compile(
     r"""(?<!id=)["']((?:err|import|cli|check|doctor|demo|col|field|desk|stock|status|action|payment|"""
-    r"""inspection|move|kind|event)\.[a-z_]+(?:\.[a-z_]+)*)["']"""
+    r"""inspection|move|kind|event|doc|pack)\.[a-z_]+(?:\.[a-z_]+)*)["']"""
 )
 
 

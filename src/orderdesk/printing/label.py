@@ -40,12 +40,19 @@ class LabelSize:
         return len(self.slots)
 
 
+def _dots(length: float) -> float:
+    # Sizes are whole printer dots (203 dpi), so a page rasterized by the printer keeps
+    # every bar on the dot grid; 100 mm becomes 99.97 mm, which no label stock notices.
+    return round(length / DOT) * DOT
+
+
 def _single(key: str, w_mm: float, h_mm: float, media: str) -> LabelSize:
-    w, h = w_mm * mm, h_mm * mm
+    w, h = _dots(w_mm * mm), _dots(h_mm * mm)
     return LabelSize(key, w, h, (w, h), ((0.0, 0.0),), media)
 
 
-_A4 = (210 * mm, 297 * mm)
+_A4 = (_dots(210 * mm), _dots(297 * mm))
+_A6_W, _A6_H = _dots(105 * mm), _dots(148.5 * mm)
 LABEL_SIZES: dict[str, LabelSize] = {
     "100x150": _single("100x150", 100, 150, "Custom.100x150mm"),
     "a6": _single("a6", 105, 148, "A6"),
@@ -53,10 +60,10 @@ LABEL_SIZES: dict[str, LabelSize] = {
     # Four A6 labels on an A4 sheet, filled left to right, top to bottom.
     "a4x4": LabelSize(
         "a4x4",
-        105 * mm,
-        148.5 * mm,
+        _A6_W,
+        _A6_H,
         _A4,
-        ((0.0, 148.5 * mm), (105 * mm, 148.5 * mm), (0.0, 0.0), (105 * mm, 0.0)),
+        ((0.0, _A6_H), (_A6_W, _A6_H), (0.0, 0.0), (_A6_W, 0.0)),
         "A4",
     ),
 }

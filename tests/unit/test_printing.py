@@ -1,0 +1,468 @@
+"""Printed documents read back: every name, address, amount and code is really on the page,
+every barcode scans, and nothing a customer typed spills off a label."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+import zxingcpp
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from pypdf import PdfReader
+
+from helpers import act, add_product, create
+from orderdesk import config
+from orderdesk.db import Store
+from orderdesk.i18n import set_language
+from orderdesk.models.enums import Action, Inspection, OrderStatus, PaymentMethod
+from orderdesk.printing import batch, pdf
+from orderdesk.printing.documents import Line, PrintOrder, Shop
+from orderdesk.printing.invoice import amount_in_words
+from orderdesk.printing.label import LABEL_SIZES
+from orderdesk.printing.sheet import PAPERS
+from orderdesk.services import shipping
+
+PRINTED_AT = datetime(2026, 11, 27, 7, 30, tzinfo=UTC)
+SHOP = Shop("Tiệm Áo Lan", "0901 234 567", "12 Lý Thường Kiệt, Phường Cửa Nam, Hà Nội")
+RECEIVERS = [
+    ("Nguyễn Thị Hồng Nhung", "45 Nguyễn Huệ", "Phường Sài Gòn", "Thành phố Hồ Chí Minh"),
+    ("Trần Văn Đức", "Thôn Đông Hòa", "Xã Ea Kar", "Tỉnh Đắk Lắk"),
+    ("Lê Thị Ỷ Lan", "7 ngõ 12 Phố Huế", "Phường Hai Bà Trưng", "Thành phố Hà Nội"),
+]
+
+
+def sample(i: int = 1, **changes: object) -> PrintOrder:
+    name, street, ward, province = RECEIVERS[(i - 1) % len(RECEIVERS)]
+    order = PrintOrder(
+        id=i,
+        code=f"DH2611-{i:04d}",
+        status=OrderStatus.CONFIRMED,
+        created_at=PRINTED_AT,
+        name=name,
+        phone="+84912345678",
+        street=street,
+        ward=ward,
+        district="",
+        province=province,
+        subtotal=300_000,
+        shipping_fee=50_000,
+        discount=0,
+        paid=0,
+        cod=350_000,
+        payment=PaymentMethod.COD,
+        deliver_by=date(2026, 11, 30),
+        inspection=Inspection.VIEW,
+        note="Gọi trước khi giao",
+        carrier="ghn",
+        service="Chuẩn",
+        tracking="",
+        lines=[
+            Line("AT-001", "Áo thun cổ tròn", "Đen, L", 2, 100_000, 250),
+            Line("QJ-032", "Quần jean ống đứng", "32", 1, 100_000, 450),
+        ],
+    )
+    return dataclasses.replace(order, **changes)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def vi() -> object:
+    set_language("vi")
+    yield
+    set_language("en")
+
+
+def render_labels(orders: list[PrintOrder], size: str = "100x150") -> bytes:
+    out = io.BytesIO()
+    pdf.write_labels(out, orders, SHOP, LABEL_SIZES[size], PRINTED_AT)
+    return out.getvalue()
+
+
+def page_texts(data: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def raster_203(data: bytes, page: int = 0) -> object:
+    """The page as a 203-dpi thermal printer's dots (label pages are whole dots in size).
+
+    pypdfium2 rounds the bitmap size up; a hair under 203/72 keeps a 799.0000001-dot page
+    at 799 dots instead of stretching it onto 800, off the grid.
+    """
+    scale = 203 / 72 - 1e-6
+    return pdfium.PdfDocument(data)[page].render(scale=scale, grayscale=True).to_pil()
+
+
+def scanned(data: bytes, page: int = 0) -> list[tuple[str, str]]:
+    """What a scanner reads off the page printed at 203 dpi, as (format, text) pairs."""
+    image = raster_203(data, page)
+    return sorted((str(r.format), r.text) for r in zxingcpp.read_barcodes(image))
+
+
+# ---------------------------------------------------------------------------- labels
+
+
+@pytest.mark.parametrize("size", list(LABEL_SIZES))
+def test_a_label_carries_receiver_cod_and_code_with_every_diacritic(vi: object, size: str) -> None:
+    orders = [sample(i) for i in range(1, 4)]
+    text = "\n".join(page_texts(render_labels(orders, size)))
+    for order in orders:
+        assert order.name in text
+        assert order.street in text
+        assert order.ward in text
+        assert order.code in text
+    assert "THU HỘ 350.000 ₫" in text
+    assert "0912 345 678" in text
+    assert "Giao Hàng Nhanh" in text
+    assert "Tiệm Áo Lan" in text
+    assert "cho xem hàng, không cho thử" in text
+
+
+def test_four_a6_labels_share_an_a4_sheet() -> None:
+    data = render_labels([sample(i) for i in range(1, 6)], "a4x4")
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 2
+    first = reader.pages[0]
+    assert round(float(first.mediabox.width)) == 595 and round(float(first.mediabox.height)) == 842
+    assert sum(f"DH2611-{i:04d}" in reader.pages[0].extract_text() for i in range(1, 6)) == 4
+
+
+def test_a_prepaid_order_says_not_to_collect(vi: object) -> None:
+    prepaid = sample(payment=PaymentMethod.PREPAID, paid=350_000, cod=0)
+    text = page_texts(render_labels([prepaid]))[0]
+    assert "ĐÃ THANH TOÁN — KHÔNG THU TIỀN" in text
+    assert "THU HỘ" not in text
+
+
+def test_the_label_is_in_english_when_the_shop_is() -> None:
+    text = page_texts(render_labels([sample()]))[0]
+    assert "COLLECT 350,000 ₫" in text
+
+
+def test_decomposed_input_prints_as_the_same_letters(vi: object) -> None:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFD", "Nguyễn Thị Hồng Nhung")
+    assert decomposed != "Nguyễn Thị Hồng Nhung"
+    from orderdesk.printing.fonts import nfc
+
+    text = page_texts(render_labels([sample(name=nfc(decomposed))]))[0]
+    assert "Nguyễn Thị Hồng Nhung" in text
+
+
+def test_every_barcode_on_a_label_scans_back_exactly(vi: object) -> None:
+    order = sample(7, tracking="GHN5XK9P2QVN")
+    found = scanned(render_labels([order]))
+    assert ("Code128", "DH2611-0007") in [(f.split(".")[-1].replace(" ", ""), t) for f, t in found]
+    texts = sorted(t for _, t in found)
+    assert texts == sorted(["DH2611-0007", "DH2611-0007", "GHN5XK9P2QVN"])
+    assert any("QR" in f for f, _ in found)
+
+
+CODE_SHAPES = st.one_of(
+    # Our own order codes.
+    st.builds(lambda y, n: f"DH{y:04d}-{n:04d}", st.integers(2501, 9912), st.integers(1, 99_999)),
+    # Digits only (GHTK, VNPost), letters and digits (GHN, J&T, Viettel Post), 6 to 20 long.
+    st.text("0123456789", min_size=6, max_size=20),
+    st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=6, max_size=20),
+    st.builds(
+        lambda a, b: a + b,
+        st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=2, max_size=4),
+        st.text("0123456789", min_size=6, max_size=16),
+    ),
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(code=CODE_SHAPES, tracking=CODE_SHAPES)
+def test_generated_codes_and_tracking_numbers_all_scan(code: str, tracking: str) -> None:
+    assume(code != tracking)  # a scanner reports two identical symbols once
+    order = sample(code=code, tracking=tracking)
+    found = [text for _, text in scanned(render_labels([order]))]
+    assert sorted(found) == sorted([code, code, tracking])
+
+
+@pytest.mark.parametrize("size", list(LABEL_SIZES))
+def test_a_long_address_and_25_lines_stay_inside_the_label(vi: object, size: str) -> None:
+    street = ("Số 45 ngõ 123/45 đường Nguyễn Văn Cừ nối dài, khu phố Mỹ Hưng, tòa nhà Sky ") * 3
+    order = sample(
+        street=street[:200],
+        lines=[
+            Line(f"SKU-{n:02d}", "Áo sơ mi lụa tay dài", "Trắng, M", 2, 150_000, 200)
+            for n in range(25)
+        ],
+        note="Giao giờ hành chính; nếu vắng nhà gửi bảo vệ tòa nhà, gọi trước 15 phút " * 2,
+        name="Tôn Nữ Thị Phương Thảo Nguyễn Hoàng Bảo Ngọc Anh",
+    )
+    assert len(order.street) == 200
+    data = render_labels([order], size)
+    label = LABEL_SIZES[size]
+    document = pdfium.PdfDocument(data)
+    page = document[0]
+    text = page.get_textpage()
+    x0, y0 = label.slots[0]
+    inside = 0
+    for i in range(text.count_chars()):
+        left, bottom, right, top = text.get_charbox(i)
+        if right - left <= 0:
+            continue
+        assert x0 - 0.5 <= left and right <= x0 + label.width + 0.5, (i, left, right)
+        assert y0 - 0.5 <= bottom and top <= y0 + label.height + 0.5, (i, bottom, top)
+        inside += 1
+    assert inside > 300
+    printed = page_texts(data)[0].replace("\n", " ")
+    assert "Số 45 ngõ 123/45" in printed
+    assert "THU HỘ 350.000 ₫" in printed
+    # Still scannable with everything shrunk around it.
+    assert [t for _, t in scanned(data)].count(order.code) == 2
+
+
+# ---------------------------------------------------------------------------- invoices
+
+
+def test_amounts_in_vietnamese_words(vi: object) -> None:
+    assert amount_in_words(350_000) == "Ba trăm năm mươi nghìn đồng"
+    assert amount_in_words(1_250_000) == "Một triệu hai trăm năm mươi nghìn đồng"
+    assert amount_in_words(105_000) == "Một trăm lẻ năm nghìn đồng"
+
+
+def render_invoices(orders: list[PrintOrder], paper: str) -> bytes:
+    out = io.BytesIO()
+    pdf.write_invoices(out, orders, SHOP, PAPERS[paper], PRINTED_AT)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("paper", list(PAPERS))
+def test_an_invoice_has_lines_totals_and_words(vi: object, paper: str) -> None:
+    order = sample(discount=20_000, subtotal=300_000, paid=100_000, cod=230_000)
+    text = "\n".join(page_texts(render_invoices([order], paper)))
+    assert "HÓA ĐƠN BÁN HÀNG" in text
+    assert order.code in text
+    assert "Nguyễn Thị Hồng Nhung" in text
+    assert "Áo thun cổ tròn" in text
+    assert "Quần jean ống đứng" in text
+    assert "330.000 ₫" in text  # total
+    assert "-20.000 ₫" in text
+    assert "100.000 ₫" in text  # already paid
+    assert "230.000 ₫" in text  # to collect
+    assert "Ba trăm ba mươi nghìn đồng" in text
+
+
+def test_a_60_line_invoice_flows_onto_pages_with_the_header_repeated(vi: object) -> None:
+    lines = [Line(f"SKU-{n:02d}", f"Sản phẩm số {n}", "Đỏ", 1, 10_000, 100) for n in range(60)]
+    order = sample(lines=lines, subtotal=600_000, cod=650_000)
+    pages = page_texts(render_invoices([order], "a5"))
+    assert len(pages) >= 2
+    for number, text in enumerate(pages, 1):
+        assert "HÓA ĐƠN BÁN HÀNG" in text
+        assert order.code in text
+        assert "Thành tiền" in text
+        assert f"Trang {number}/{len(pages)}" in text
+    everything = "\n".join(pages)
+    for n in range(60):
+        assert f"Sản phẩm số {n}\n" in everything or f"Sản phẩm số {n} " in everything
+    assert "650.000 ₫" in pages[-1]
+
+
+def test_a_receipt_roll_is_as_long_as_its_invoice() -> None:
+    short = PdfReader(io.BytesIO(render_invoices([sample()], "80mm"))).pages[0]
+    long_order = sample(lines=[Line(f"S{n}", f"Item {n}", "", 1, 1_000) for n in range(40)])
+    long = PdfReader(io.BytesIO(render_invoices([long_order], "80mm"))).pages[0]
+    assert round(float(short.mediabox.width)) == round(80 * 72 / 25.4)
+    assert float(long.mediabox.height) > 2 * float(short.mediabox.height)
+
+
+# ---------------------------------------------------------------------------- pick list, slips
+
+
+def test_the_pick_list_sums_each_sku_once_in_shelf_order(vi: object) -> None:
+    a = sample(1, lines=[Line("AT-10", "Áo dài", "", 2, 1), Line("AT-2", "Áo lụa", "", 1, 1)])
+    b = sample(2, lines=[Line("AT-2", "Áo lụa", "", 3, 1)])
+    out = io.BytesIO()
+    pdf.write_picklist(out, [a, b], PAPERS["a4"], PRINTED_AT)
+    text = page_texts(out.getvalue())[0]
+    assert "PHIẾU LẤY HÀNG" in text
+    assert text.count("AT-2 ") + text.count("AT-2\n") >= 1
+    assert text.index("AT-2") < text.index("AT-10")  # AT-2 sits before AT-10 on the shelf
+    assert "DH2611-0001, DH2611-0002×3" in text
+    assert "2 đơn · 2 mã hàng · 6 sản phẩm" in text
+
+
+def test_a_packing_slip_has_items_but_no_prices(vi: object) -> None:
+    out = io.BytesIO()
+    pdf.write_slips(out, [sample()], SHOP, PAPERS["a5"], PRINTED_AT)
+    data = out.getvalue()
+    text = page_texts(data)[0]
+    assert (
+        "PHIẾU ĐÓNG GÓI" in text and "Áo thun cổ tròn" in text and "Nguyễn Thị Hồng Nhung" in text
+    )
+    assert "₫" not in text and "100.000" not in text
+    assert "DH2611-0001" in [t for _, t in scanned(data)]
+
+
+# ---------------------------------------------------------------------------- batches
+
+
+@pytest.fixture
+def shop(store: Store) -> Store:
+    add_product(store, "AT-1", on_hand=500, weight_g=300, name="Áo thun cổ tròn")
+    add_product(store, "QJ-2", on_hand=500, weight_g=500, name="Quần jean")
+    config.set_value("shop.name", "Tiệm Áo Lan")
+    return store
+
+
+def confirmed(store: Store, count: int, **fields: object) -> list[str]:
+    codes = []
+    for i in range(count):
+        name, street, ward, province = RECEIVERS[i % len(RECEIVERS)]
+        order = create(
+            store,
+            {"AT-1": 1} if i % 2 else {"QJ-2": 2},
+            name=name,
+            street=street,
+            ward=ward,
+            province=province,
+            **fields,
+        )
+        act(store, order.code, Action.CONFIRM, tick_all=True)
+        codes.append(order.code)
+    return codes
+
+
+def test_a_batch_prints_every_confirmed_order_once_and_records_it(
+    shop: Store, tmp_path: Path
+) -> None:
+    codes = confirmed(shop, 5)
+    out = tmp_path / "labels.pdf"
+    settings = config.load()
+    result = batch.run(shop, batch.Request("labels", out=out), settings)
+    assert result.file == out and result.count == 5 and sorted(result.codes) == sorted(codes)
+    text = "\n".join(page_texts(out.read_bytes()))
+    assert all(code in text for code in codes)
+    assert "Nguyễn Thị Hồng Nhung" in text and "Đắk Lắk" in text
+    assert not list(tmp_path.glob("*.tmp"))
+    # Already printed: skipped, unless reprinting.
+    with pytest.raises(Exception, match="nothing to print"):
+        batch.run(shop, batch.Request("labels", out=tmp_path / "again.pdf"), settings)
+    again = batch.run(
+        shop, batch.Request("labels", out=tmp_path / "again.pdf", reprint=True), settings
+    )
+    assert again.count == 5
+    with shop.read() as session:
+        ids = batch.find_ids(session, batch.Selection(), kind="labels", default_carrier="ghn")
+        assert batch.printed_ids(session, ids, "labels") == set(ids)
+        assert batch.printed_ids(session, ids, "invoices") == set()
+
+
+def test_not_printed_picks_up_only_new_orders(shop: Store, tmp_path: Path) -> None:
+    confirmed(shop, 3)
+    settings = config.load()
+    batch.run(shop, batch.Request("labels", out=tmp_path / "a.pdf"), settings)
+    newer = confirmed(shop, 2)
+    request = batch.Request(
+        "labels", batch.Selection(not_printed=True), out=tmp_path / "b.pdf", reprint=True
+    )
+    result = batch.run(shop, request, settings)
+    assert sorted(result.codes) == sorted(newer)
+
+
+def test_filters_by_codes_status_and_carrier(shop: Store, tmp_path: Path) -> None:
+    codes = confirmed(shop, 4)
+    act(shop, codes[0], Action.PACK)
+    with shop.write() as session:
+        shipping.assign(session, codes[1], carrier="ghtk", tracking="S12345678")
+    settings = config.load()
+    packed = batch.run(
+        shop,
+        batch.Request(
+            "invoices", batch.Selection(statuses=(OrderStatus.PACKED,)), out=tmp_path / "p.pdf"
+        ),
+        settings,
+    )
+    assert packed.codes == [codes[0]]
+    ghtk = batch.run(
+        shop,
+        batch.Request("labels", batch.Selection(carrier="ghtk"), out=tmp_path / "g.pdf"),
+        settings,
+    )
+    assert ghtk.codes == [codes[1]]
+    assert "S12345678" in [t for _, t in scanned((tmp_path / "g.pdf").read_bytes())]
+    chosen = batch.run(
+        shop,
+        batch.Request("slips", batch.Selection(codes=(codes[3], codes[2])), out=tmp_path / "s.pdf"),
+        settings,
+    )
+    assert sorted(chosen.codes) == sorted(codes[2:])
+
+
+def test_a_pending_order_cannot_be_chosen_by_code(shop: Store, tmp_path: Path) -> None:
+    pending = create(shop, {"AT-1": 1}).code
+    with pytest.raises(Exception, match=pending):
+        batch.run(
+            shop,
+            batch.Request("labels", batch.Selection(codes=(pending,)), out=tmp_path / "x.pdf"),
+            config.load(),
+        )
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_labels_come_out_in_pick_order(shop: Store, tmp_path: Path) -> None:
+    codes = confirmed(shop, 4)  # QJ-2, AT-1, QJ-2, AT-1
+    result = batch.run(shop, batch.Request("labels", out=tmp_path / "l.pdf"), config.load())
+    assert result.codes == [codes[1], codes[3], codes[0], codes[2]]
+    pages = page_texts((tmp_path / "l.pdf").read_bytes())
+    assert [next(c for c in codes if c in page) for page in pages] == result.codes
+
+
+def test_a_cancelled_batch_leaves_no_file_and_marks_nothing(shop: Store, tmp_path: Path) -> None:
+    confirmed(shop, 6)
+    out = tmp_path / "prints" / "labels.pdf"
+
+    def stop_at_three(done: int) -> None:
+        if done == 3:
+            raise batch.Cancelled()
+
+    with pytest.raises(batch.Cancelled):
+        batch.run(shop, batch.Request("labels", out=out), config.load(), progress=stop_at_three)
+    assert list(out.parent.iterdir()) == []
+    with shop.read() as session:
+        ids = batch.find_ids(session, batch.Selection(), kind="labels", default_carrier="ghn")
+        assert batch.printed_ids(session, ids, "labels") == set()
+    assert batch.run(shop, batch.Request("labels", out=out), config.load()).count == 6
+
+
+def test_a_crash_after_the_file_is_finished_is_recorded_by_the_next_batch(
+    shop: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    codes = confirmed(shop, 4)
+    settings = config.load()
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise SystemExit("power cut")
+
+    monkeypatch.setattr(batch, "_mark", crash)
+    with pytest.raises(SystemExit):
+        batch.run(shop, batch.Request("labels", out=tmp_path / "first.pdf"), settings)
+    monkeypatch.undo()
+    assert (tmp_path / "first.pdf").is_file()
+    # The finished file counts: the rerun has nothing left to print.
+    with pytest.raises(Exception, match="nothing to print"):
+        batch.run(shop, batch.Request("labels", out=tmp_path / "second.pdf"), settings)
+    with shop.read() as session:
+        ids = batch.find_ids(
+            session, batch.Selection(codes=tuple(codes)), kind="labels", default_carrier="ghn"
+        )
+        assert batch.printed_ids(session, ids, "labels") == set(ids)
+
+
+def test_zpl_is_refused_for_invoices(shop: Store, tmp_path: Path) -> None:
+    confirmed(shop, 1)
+    with pytest.raises(Exception, match="ZPL"):
+        batch.run(
+            shop, batch.Request("invoices", format="zpl", out=tmp_path / "i.zpl"), config.load()
+        )

@@ -17,7 +17,7 @@ import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -76,7 +76,7 @@ class Selection:
     carrier: str = ""
     channel: str = ""
     not_printed: bool = False
-    deliver_by: datetime | None = None
+    deliver_by: date | None = None  # due on or before this day
 
 
 @dataclass(frozen=True)
@@ -245,6 +245,79 @@ def pick_order(orders: Sequence[PrintOrder]) -> list[PrintOrder]:
         return (first, len(order.lines), _natural(order.code))
 
     return sorted(orders, key=key)
+
+
+@dataclass(frozen=True)
+class PrintRow:
+    """One order on the Print step's list."""
+
+    id: int
+    code: str
+    status: OrderStatus
+    name: str
+    province: str
+    carrier: str
+    channel: str
+    cod: int
+    deliver_by: Any
+    printed: frozenset[str]
+
+
+SHOWN_LIMIT = 5000
+
+
+def list_printable(
+    session: Session, selection: Selection, *, default_carrier: str, printed: str = ""
+) -> list[PrintRow]:
+    """Orders the Print step offers, oldest first; `printed` is "", "yes" or "no" (labels)."""
+    query = sa.select(
+        _o.c.id,
+        _o.c.code,
+        _o.c.status,
+        _o.c.name,
+        _o.c.province_name,
+        _o.c.carrier,
+        _o.c.channel,
+        _o.c.cod,
+        _o.c.deliver_by,
+    ).where(_statuses_clause(selection))
+    if selection.carrier:
+        query = query.where(_carrier_clause(selection.carrier, default_carrier))
+    if selection.channel:
+        query = query.where(_o.c.channel == selection.channel)
+    if selection.deliver_by is not None:
+        query = query.where(_o.c.deliver_by <= selection.deliver_by)
+    if printed == "yes":
+        query = query.where(printed_clause("labels"))
+    elif printed == "no":
+        query = query.where(~printed_clause("labels"))
+    conn = session.connection()
+    rows = conn.execute(query.order_by(_o.c.id).limit(SHOWN_LIMIT)).all()
+    kinds: dict[int, set[str]] = {}
+    for chunk in _chunks([row.id for row in rows]):
+        found = sa.select(_prints.c.order_id, _prints.c.kind).where(_prints.c.order_id.in_(chunk))
+        for order_id, kind in conn.execute(found):
+            kinds.setdefault(order_id, set()).add(kind)
+    return [
+        PrintRow(
+            id=row.id,
+            code=row.code,
+            status=OrderStatus(row.status),
+            name=row.name,
+            province=row.province_name,
+            carrier=row.carrier or default_carrier,
+            channel=row.channel,
+            cod=row.cod,
+            deliver_by=row.deliver_by,
+            printed=frozenset(kinds.get(row.id, ())),
+        )
+        for row in rows
+    ]
+
+
+def channels(session: Session) -> list[str]:
+    query = sa.select(_o.c.channel).where(_o.c.channel != "").distinct().order_by(_o.c.channel)
+    return list(session.connection().execute(query).scalars())
 
 
 # ----------------------------------------------------------------------------- files

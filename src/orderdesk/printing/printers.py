@@ -44,3 +44,24 @@ def send(printer: str, path: Path, *, media: str, title: str, raw: bool = False)
         raise PrinterError(key, printer=printer, reason=text, path=str(path))
     found = _JOB.search(done.stdout)
     return found.group(1) if found else ""
+
+
+def open_with_viewer(path: str | Path) -> None:
+    """Open a finished file in the system's PDF viewer, without waiting for it."""
+    import os
+    import sys
+
+    target = str(path)
+    if sys.platform == "win32":
+        os.startfile(target)  # type: ignore[attr-defined]  # noqa: S606
+        return
+    opener = "open" if sys.platform == "darwin" else "xdg-open"
+    if shutil.which(opener) is None:
+        raise PrinterError("err.print.no_viewer", path=target)
+    subprocess.Popen(
+        [opener, target],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )

@@ -16,18 +16,20 @@ from orderdesk.tui.commands import DeskCommands
 from orderdesk.tui.screens.confirm import ConfirmScreen
 from orderdesk.tui.screens.entry import EntryScreen
 from orderdesk.tui.screens.orders import OrdersScreen
+from orderdesk.tui.screens.print import PrintScreen
 from orderdesk.tui.screens.stock import StockScreen
 
 
 class OrderdeskApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "orderdesk"
-    # The steps of PRODUCT.md; 5–8 (print, track, after-sales, reports) come with their issues.
+    # The steps of PRODUCT.md; 6–8 (track, after-sales, reports) come with their issues.
     MODES = {
         "orders": OrdersScreen,
         "entry": EntryScreen,
         "stock": StockScreen,
         "confirm": ConfirmScreen,
+        "print": PrintScreen,
     }
     DEFAULT_MODE = "orders"
     COMMANDS = App.COMMANDS | {DeskCommands}
@@ -36,6 +38,7 @@ class OrderdeskApp(App[None]):
         Binding("2", "switch_mode('entry')", t("desk.mode.entry"), id="app.mode.entry"),
         Binding("3", "switch_mode('stock')", t("desk.mode.stock"), id="app.mode.stock"),
         Binding("4", "switch_mode('confirm')", t("desk.mode.confirm"), id="app.mode.confirm"),
+        Binding("5", "switch_mode('print')", t("desk.mode.print"), id="app.mode.print"),
         Binding("question_mark", "toggle_help", t("desk.help"), id="app.help"),
         # Our own palette binding, so its label is translated (Textual's says "palette").
         Binding(

@@ -38,6 +38,8 @@ COMMANDS: list[tuple[str, str, str | None]] = [
     ("desk.cmd.tick", "confirm", "tick"),
     ("desk.cmd.edit_order", "confirm", "edit"),
     ("desk.cmd.cancel_order", "confirm", "cancel_order"),
+    ("desk.cmd.print", "print", "print"),
+    ("desk.cmd.pack", "print", "pack"),
 ]
 
 

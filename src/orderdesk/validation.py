@@ -50,8 +50,15 @@ def phone(value: str, field: str = "phone", *, mobile_only: bool = True) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+_MOBILE_E164 = re.compile(r"^\+84([35789]\d{2})(\d{3})(\d{3})$")
+
+
 def display_phone(e164: str) -> str:
     """`+84912345678` → `0912 345 678`, the way Vietnamese sellers write it."""
+    # Mobiles, nearly every number stored, the way phonenumbers writes them, without its
+    # 0.2 ms parse: a batch of 1,000 labels formats 1,000 phones.
+    if mobile := _MOBILE_E164.match(e164):
+        return "0{} {} {}".format(*mobile.groups())
     try:
         number = phonenumbers.parse(e164, "VN")
     except phonenumbers.NumberParseException:

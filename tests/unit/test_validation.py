@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from orderdesk import geo, validation
 from orderdesk.errors import InvalidInput
@@ -158,3 +160,14 @@ def test_dates_written_either_way(text: str, expected: str) -> None:
 def test_impossible_dates_are_refused(text: str) -> None:
     with pytest.raises(InvalidInput):
         validation.day(text, "deliver_by")
+
+
+@given(st.sampled_from("35789"), st.text("0123456789", min_size=8, max_size=8))
+def test_mobiles_are_shown_as_phonenumbers_would_show_them(first: str, rest: str) -> None:
+    import phonenumbers
+
+    e164 = f"+84{first}{rest}"
+    expected = phonenumbers.format_number(
+        phonenumbers.parse(e164, "VN"), phonenumbers.PhoneNumberFormat.NATIONAL
+    )
+    assert validation.display_phone(e164) == expected

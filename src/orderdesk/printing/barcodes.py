@@ -19,6 +19,7 @@ DOT = 72 / 203  # points
 QUIET_MODULES = 10
 
 
+@functools.lru_cache(maxsize=64)
 def code128(data: str) -> str:
     """The module pattern of `data` as `"1101…"` (1 = bar), start and stop included."""
     return str(barcode.get("code128", data).build()[0])
@@ -56,6 +57,7 @@ def runs(cells: Iterable[bool]) -> Iterator[tuple[int, int]]:
 _DARK = re.compile(b"\x00+")
 
 
+@functools.lru_cache(maxsize=64)
 def qr_pixels(data: str) -> tuple[int, bytes]:
     """The QR symbol (error correction M, no quiet zone): its side in modules and one byte
     per module, row by row from the top, 0 dark and 255 light."""

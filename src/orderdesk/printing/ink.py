@@ -66,13 +66,23 @@ def snap(value: float) -> float:
     return round(value / DOT) * DOT
 
 
+class UnknownGlyph(Exception):
+    """A strict ink met a character outside the prepared glyphs (see pdf.py's child)."""
+
+
 class PdfInk:
-    def __init__(self, canvas: Canvas, x0: float = 0.0, y0: float = 0.0) -> None:
+    def __init__(
+        self, canvas: Canvas, x0: float = 0.0, y0: float = 0.0, *, strict: bool = False
+    ) -> None:
         fonts.register()
         self.canvas = canvas
         self.x0 = x0
         self.y0 = y0
+        self.strict = strict
         self._faces = [_face(name, canvas) for name in (fonts.REGULAR, fonts.BOLD)]
+
+    def face_names(self) -> tuple[str, ...]:
+        return tuple(face[1] for face in self._faces)
 
     def moved(self, x0: float, y0: float) -> PdfInk:
         """The same page with its origin at (x0, y0): one label of four on an A4 sheet."""
@@ -86,6 +96,8 @@ class PdfInk:
         try:
             return [(name, text.translate(table).encode("latin-1"))]
         except UnicodeEncodeError:
+            if self.strict:
+                raise UnknownGlyph(text) from None
             # A character outside the repertoire (emoji, Chinese): reportlab's own path.
             return [
                 (font.getSubsetInternalName(subset, doc), data)

@@ -9,6 +9,7 @@ customer text shrinks, wraps and finally cuts with "…" to stay inside its box.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -69,6 +70,11 @@ LABEL_SIZES: dict[str, LabelSize] = {
 }
 
 
+@functools.lru_cache(maxsize=8)
+def _printed(printed_at: datetime) -> str:
+    return format_local(printed_at)
+
+
 def label_texts(order: PrintOrder, shop: Shop, printed_at: datetime) -> dict[str, str]:
     """Every string on the label, in the current language: shared by the PDF and ZPL."""
     carrier = order.carrier_name
@@ -108,7 +114,7 @@ def label_texts(order: PrintOrder, shop: Shop, printed_at: datetime) -> dict[str
         ),
         "note": t("doc.label.note", note=order.note) if order.note else "",
         "tracking": t("doc.label.tracking", number=order.tracking) if order.tracking else "",
-        "footer": t("doc.label.printed", when=format_local(printed_at), code=order.code),
+        "footer": t("doc.label.printed", when=_printed(printed_at), code=order.code),
     }
 
 
@@ -188,7 +194,7 @@ def draw_label(
     # Tracking number, when known, as a second Code128.
     if order.tracking:
         track_h = 14 * mm * k
-        module = 2
+        module = 3 if barcodes.code128_width(order.tracking, 3) <= inner else 2
         width_needed = barcodes.code128_width(order.tracking, module)
         x = m + max(0.0, (inner - width_needed) / 2) - barcodes.QUIET_MODULES * module * DOT
         ink.code128(max(0.0, x), y - 1 * mm * k - 9 * mm * k, order.tracking, module, 9 * mm * k)

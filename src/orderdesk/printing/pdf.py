@@ -1,20 +1,34 @@
-"""PDF files: one canvas, fonts registered once, artwork shared across pages as forms."""
+"""PDF files: one canvas, fonts registered once, artwork shared across pages as forms.
+
+A big label batch from the command line is drawn by two processes: a forked child draws the
+second half of the labels into PDF operators while this process draws the first half, then
+this process writes the child's pages into the one file. The child sees the same fonts in
+the same order, so its text is encoded exactly as this process would encode it; a label
+with a character outside the prepared glyphs is drawn here instead.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import io
+import multiprocessing
+import os
+import sys
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from reportlab.pdfgen.canvas import Canvas
 
+from orderdesk.i18n import get_language, set_language
 from orderdesk.printing import fonts
 from orderdesk.printing.documents import PrintOrder, Shop
-from orderdesk.printing.ink import Ink, PdfInk
+from orderdesk.printing.ink import Ink, PdfInk, UnknownGlyph
 from orderdesk.printing.invoice import draw_invoice
 from orderdesk.printing.label import LabelSize, draw_label
 from orderdesk.printing.picklist import draw_picklist, draw_slip
 from orderdesk.printing.sheet import Paper
+from orderdesk.timeutil import local_tz, set_local_timezone
 
 # Called after each document is drawn with how many are done; raising stops the file.
 Progress = Callable[[int], None]
@@ -37,18 +51,41 @@ class PdfDocument:
                 draw(self.ink.moved(0.0, 0.0))
                 canvas.endForm()
                 self._forms.add(key)
-            canvas.saveState()
-            canvas.translate(ink.x0, ink.y0)
-            canvas.doForm(key)
-            canvas.restoreState()
+            _use_form(ink, key)
 
         return shared
+
+    def append(self, operators: str, forms: Sequence[str]) -> None:
+        """Operators drawn elsewhere (the child process) onto the current page."""
+        self.canvas._code.append(operators)
+        self.canvas._formsinuse.extend(forms)
 
     def page(self) -> None:
         self.canvas.showPage()
 
     def close(self) -> None:
         self.canvas.save()
+
+
+def _use_form(ink: PdfInk, key: str) -> None:
+    canvas = ink.canvas
+    canvas._code.append(
+        f"q 1 0 0 1 {ink.x0:.4f} {ink.y0:.4f} cm /{canvas._doc.getXObjectName(key)} Do Q"
+    )
+    canvas._formsinuse.append(key)
+
+
+# Below this many labels a second process costs more than it saves.
+PARALLEL_FROM = 150
+
+
+def _can_fork() -> bool:
+    # Forking a process that runs other threads (the desk) can deadlock the child.
+    return (
+        sys.platform.startswith("linux")
+        and threading.active_count() == 1
+        and os.environ.get("ORDERDESK_SERIAL") != "1"
+    )
 
 
 def write_labels(
@@ -59,23 +96,112 @@ def write_labels(
     printed_at: datetime,
     progress: Progress | None = None,
 ) -> None:
+    orders = list(orders)
     doc = PdfDocument(out, size.page, "labels")
-    slot = 0
-    done = 0
-    for order in orders:
-        if slot == size.per_page:
-            doc.page()
-            slot = 0
-        x0, y0 = size.slots[slot]
-        ink = doc.ink.moved(x0, y0)
-        draw_label(ink, size, order, shop, printed_at, doc.shared_for(ink))
-        slot += 1
-        done += 1
-        if progress:
-            progress(done)
-    if done:
+    child: _Child | None = None
+    split = len(orders)
+    if len(orders) >= PARALLEL_FROM and _can_fork():
+        split = len(orders) * 9 // 20  # this process also writes the file afterwards
+        child = _Child(orders[split:], split, shop, size, printed_at, doc.ink)
+    try:
+        done = 0
+        for index, order in enumerate(orders):
+            if index and index % size.per_page == 0:
+                doc.page()
+            x0, y0 = size.slots[index % size.per_page]
+            ink = doc.ink.moved(x0, y0)
+            drawn = child.result(index) if child is not None and index >= split else None
+            if drawn is None:
+                draw_label(ink, size, order, shop, printed_at, doc.shared_for(ink))
+            else:
+                doc.append(*drawn)
+            done += 1
+            if progress:
+                progress(done)
+    finally:
+        if child is not None:
+            child.stop()
+    if orders:
         doc.page()
     doc.close()
+
+
+class _Child:
+    """A forked process drawing labels `first`… into operator strings, one per label."""
+
+    def __init__(
+        self,
+        orders: list[PrintOrder],
+        first: int,
+        shop: Shop,
+        size: LabelSize,
+        printed_at: datetime,
+        ink: PdfInk,
+    ) -> None:
+        self.first = first
+        self.results: list[tuple[str, list[str]] | None] | None = None
+        context = multiprocessing.get_context("fork")
+        self.receive, send = context.Pipe(duplex=False)
+        settings = (get_language(), str(local_tz()), ink.face_names())
+        self.process = context.Process(
+            target=_draw_in_child,
+            args=(send, orders, first, shop, size, printed_at, settings),
+            daemon=True,
+        )
+        self.process.start()
+        send.close()
+
+    def result(self, index: int) -> tuple[str, list[str]] | None:
+        if self.results is None:
+            try:
+                self.results = self.receive.recv()
+            except (EOFError, OSError):
+                self.results = []
+        position = index - self.first
+        if position >= len(self.results):  # type: ignore[arg-type]
+            return None
+        return self.results[position]  # type: ignore[index]
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.receive.close()
+
+
+def _draw_in_child(
+    send: Any,
+    orders: list[PrintOrder],
+    first: int,
+    shop: Shop,
+    size: LabelSize,
+    printed_at: datetime,
+    settings: tuple[str, str, tuple[str, ...]],
+) -> None:
+    language, zone, face_names = settings
+    set_language(language)
+    set_local_timezone(zone)
+    canvas = Canvas(io.BytesIO(), pagesize=size.page, invariant=True)
+    ink = PdfInk(canvas, strict=True)
+    results: list[tuple[str, list[str]] | None] = []
+    if ink.face_names() == face_names:
+        for index, order in enumerate(orders, first):
+            x0, y0 = size.slots[index % size.per_page]
+            canvas._code = []
+            canvas._formsinuse = []
+            here = ink.moved(x0, y0)
+
+            def reference(key: str, _draw: object, here: PdfInk = here) -> None:
+                _use_form(here, key)
+
+            try:
+                draw_label(here, size, order, shop, printed_at, reference)
+            except UnknownGlyph:
+                results.append(None)  # drawn by the parent
+                continue
+            results.append(("\n".join(canvas._code), list(canvas._formsinuse)))
+    send.send(results)
+    send.close()
 
 
 def write_invoices(

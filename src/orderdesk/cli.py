@@ -888,6 +888,11 @@ def _print_command(kind: str, help_text: str) -> None:
     @click.option("--out", type=click.Path(path_type=Path), help="File or folder to write.")
     @click.option("--printer", default=None, help="Send to this CUPS printer (lp).")
     @click.option("--reprint", is_flag=True, help="Print orders already printed again.")
+    @click.option(
+        "--no-font",
+        is_flag=True,
+        help="ZPL: skip the font download (the printer already has it).",
+    )
     @click.pass_obj
     def command(
         state: Context,
@@ -900,6 +905,7 @@ def _print_command(kind: str, help_text: str) -> None:
         out: Path | None,
         printer: str | None,
         reprint: bool,
+        no_font: bool,
     ) -> None:
         from orderdesk.models.enums import OrderStatus
         from orderdesk.printing import batch
@@ -924,6 +930,7 @@ def _print_command(kind: str, help_text: str) -> None:
             out=out,
             printer=printer,
             reprint=reprint,
+            zpl_font=not no_font,
         )
         result = batch.run(state.store(), request, state.settings)
         for code in result.skipped:

@@ -80,6 +80,7 @@ def test_vietnamese_text_is_really_vietnamese() -> None:
             "desk.search_label",
             "desk.province_hint",
             "desk.ward_hint",
+            "desk.print.done_line",
         }
         for k in same
     ), same

@@ -14,15 +14,26 @@ from collections.abc import Iterable, Iterator
 
 import barcode
 import zxingcpp
+from barcode.charsets import code128 as code128_charset
 
 DOT = 72 / 203  # points
+_START_C = 105
 QUIET_MODULES = 10
 
 
 @functools.lru_cache(maxsize=64)
 def code128(data: str) -> str:
     """The module pattern of `data` as `"1101…"` (1 = bar), start and stop included."""
-    return str(barcode.get("code128", data).build()[0])
+    symbol = barcode.get("code128", data)
+    values = symbol._build()
+    if values[:1] == [_START_C] and data.startswith("99"):
+        # python-barcode 0.16 takes a leading "99" for a switch to subset C and drops it:
+        # "9912" would scan as "12", "9999" as "99" (tests/unit/test_printing.py proves
+        # it). Put the pair back and build the bars from its own tables.
+        values.insert(1, 99)
+        values.append(symbol._calculate_checksum(values))
+        return "".join(code128_charset.CODES[v] for v in values) + code128_charset.STOP + "11"
+    return str(symbol.build()[0])
 
 
 def code128_width(data: str, module_dots: int) -> float:

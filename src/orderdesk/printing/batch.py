@@ -88,6 +88,7 @@ class Request:
     out: Path | None = None
     printer: str | None = None  # None: the shop's default printer for the kind, if any
     reprint: bool = False
+    zpl_font: bool = True  # ZPL: download the font first (off when the printer has it)
 
 
 @dataclass
@@ -514,7 +515,15 @@ def render(
         if request.format == "zpl":
             from orderdesk.printing import zpl
 
-            zpl.write_labels(out, orders, shop, LABEL_SIZES[size], printed_at, progress)
+            zpl.write_labels(
+                out,
+                orders,
+                shop,
+                LABEL_SIZES[size],
+                printed_at,
+                progress,
+                include_font=request.zpl_font,
+            )
         elif request.kind == "labels":
             pdf.write_labels(out, orders, shop, LABEL_SIZES[size], printed_at, progress)
         elif request.kind == "invoices":

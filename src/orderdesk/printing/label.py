@@ -191,15 +191,25 @@ def draw_label(
     y -= sender_box
     ink.rule(m / 2, y, w - m / 2, y, width=0.8)
 
-    # Tracking number, when known, as a second Code128.
+    # Tracking number, when known, as a second Code128. A number too long for the label
+    # even at 2-dot bars (a 30-character GHTK label id on 75 mm) is printed as text only:
+    # narrower bars would not scan.
     if order.tracking:
         track_h = 14 * mm * k
         module = 3 if barcodes.code128_width(order.tracking, 3) <= inner else 2
         width_needed = barcodes.code128_width(order.tracking, module)
-        x = m + max(0.0, (inner - width_needed) / 2) - barcodes.QUIET_MODULES * module * DOT
-        ink.code128(max(0.0, x), y - 1 * mm * k - 9 * mm * k, order.tracking, module, 9 * mm * k)
-        size_t = layout.fit_line(texts["tracking"], inner, 8 * k, 6)
-        ink.text(m, y - track_h + 1.2 * mm * k, texts["tracking"], size_t)
+        if width_needed <= inner + m:
+            x = m + (inner - width_needed) / 2
+            ink.code128(
+                max(0.0, x), y - 1 * mm * k - 9 * mm * k, order.tracking, module, 9 * mm * k
+            )
+            size_t = layout.fit_line(texts["tracking"], inner, 8 * k, 6)
+            ink.text(m, y - track_h + 1.2 * mm * k, texts["tracking"], size_t)
+        else:
+            track_h = 8 * mm * k
+            size_t = layout.fit_line(texts["tracking"], inner, 11 * k, 6, bold)
+            tracking = layout.clip(texts["tracking"], inner, size_t, bold)
+            ink.text(m, y - track_h + 2.5 * mm * k, tracking, size_t, bold=True)
         y -= track_h
         ink.rule(m / 2, y, w - m / 2, y, width=0.5)
 

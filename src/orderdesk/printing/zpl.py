@@ -19,21 +19,27 @@ Decisions, each checked against the Zebra Programming Guide:
 - **Field data** is UTF-8 under `^CI28`; `^FH_` lets `^`, `~`, `_` and control characters
   travel as `_5E`, `_7E`, `_5F`, `_0A`…, so a customer's "Lan ^XZ~JR" can neither end the
   label nor send the printer a command (`zpl_escape`).
+- **Text** is placed by its baseline (`^FT`), `h` dots high (the font size: a printer
+  scales a TrueType em to it) and `w` dots wide, chosen per line so that, with the
+  printer's whole-dot advances, the line is as long as the PDF's and never longer
+  (`fitted_width`): the layout fitted it to its box with the PDF's metrics.
 - **White text** prints with `^FR` (field reverse): white text is only ever drawn on a
   filled box, and reversing over black gives exactly white letters. Skipping it would lose
   the text; on white paper `^FR` would print it black, which is still legible.
-- **Code128** is sent as the very symbol python-barcode builds for the PDF: its start code,
-  subset switches and characters are written with ZPL's invocation codes (`>:` start B,
-  `>5` to subset C, digit pairs…) in mode N, where the printer changes nothing. The bars
-  are therefore module for module the PDF's, the returned width is the PDF's, and the quiet
-  zone is kept by position (bars start QUIET_MODULES modules inside the returned width, as
-  `PdfInk` draws them). `^FH` is not used there: firmware drops hex-escaped `^`/`~` from a
-  Code128 symbol; they travel as the invocation codes `><` and `>=` instead.
+- **Code128** is sent as the very symbol `barcodes.code128` draws in the PDF: its start
+  code, subset switches and characters are written with ZPL's invocation codes (`>:` start
+  B, `>5` to subset C, digit pairs…) in mode N, where the printer changes nothing, so the
+  bars are module for module the PDF's and the quiet zone is kept by position (bars start
+  QUIET_MODULES modules inside the returned width, as `PdfInk` draws them). Every symbol is
+  read back before it is sent; the one case where python-barcode's symbol does not read
+  back (data starting "99", whose first pair it drops) is repaired here. `^FH` is not used
+  there (firmware has been seen to drop hex-escaped `^`/`~` from a Code128 symbol): those
+  travel as the invocation codes `><` and `>=`, which is all the escaping Code128 needs.
 - **QR** uses `^BQN,2,m` and `^FDMA,data` (error correction M, as zxing draws the PDF's).
   With `^FO`, firmware prints a QR code lower than its origin by the current `^BY` bar
-  height (10 dots by default, but it persists between labels and power cycles), so the
-  field pins `^BY…,10` and starts 10 dots higher: the symbol's top-left lands where the PDF
-  draws it.
+  height (10 dots by default, but it persists from field to field and label to label), so
+  the field pins `^BY…,10` and starts 10 dots higher: the symbol's top-left lands where the
+  PDF draws it (to a dot: emulators differ by one).
 """
 
 from __future__ import annotations
@@ -111,15 +117,18 @@ def printer_width(text: str, w: int, bold: bool = False) -> int:
     return sum(map(_advances(w, bold).__getitem__, text))
 
 
+@functools.lru_cache(maxsize=4096)  # carrier, titles, amounts repeat from label to label
 def fitted_width(text: str, size: float, h: int, bold: bool = False) -> int:
-    """The `^A@` character width for `text` at `h` dots high that keeps it within the
-    width the layout measured (at `size` points, in the PDF), at most `h`.
+    """The `^A@` character width, within a dot of `h`, at which the printer sets `text`
+    (`h` dots high) closest to the width the layout measured for it at `size` points, and
+    never wider than that plus one dot.
 
-    The layout fits lines to their box with the PDF's exact metrics; printed with whole-dot
-    advances and a height rounded to a dot, a long line at 5.5 pt came out 5 % wider
-    and ran off the label. Narrowing the characters by a dot or two keeps it inside."""
+    The layout fits lines to their box with the PDF's exact metrics. A printer rounds the
+    height to a dot and every advance to a dot: at 5.5 pt a long line came out 5 % wider
+    and ran off the label. Narrowing or widening the characters by a dot keeps each line
+    as long as in the PDF."""
     limit = fonts.width(text, size, bold) / DOT + 1
-    w = h
+    w = h + 1
     while w > 1 and printer_width(text, w, bold) > limit:
         w -= 1
     return w
@@ -239,13 +248,38 @@ def code128_values(pattern: str) -> list[int]:
     return [_VALUE_OF[body[i : i + 11]] for i in range(0, len(body), 11)][:-1]
 
 
+def _read_back(values: list[int]) -> str:
+    """The text a scanner reads from symbol values (start code first, no check or stop)."""
+    subset = _START[values[0]][1]
+    out = []
+    for value in values[1:]:
+        if value >= (100 if subset == "C" else 96):
+            subset = _SUBSET_AFTER[subset].get(value, subset)
+        elif subset == "C":
+            out.append(f"{value:02d}")
+        elif subset == "B" or value < 64:
+            out.append(chr(value + 32))
+        else:
+            out.append(chr(value - 64))
+    return "".join(out)
+
+
 @functools.lru_cache(maxsize=4096)
 def code128_symbol(data: str) -> tuple[str, int]:
     """`^FD` text that makes the printer build exactly the PDF's Code128 of `data` (the
     same start code, subset switches and characters, so the same bars), and its width in
-    modules without quiet zones."""
-    pattern = barcodes.code128(data)
-    values = code128_values(pattern)
+    modules without quiet zones.
+
+    Raises:
+        ValueError: if no symbol that reads back as `data` can be made.
+    """
+    values = code128_values(barcodes.code128(data))
+    if values[0] == 105 and data.startswith("99") and _read_back(values) != data:
+        # python-barcode 0.16 takes a leading "99" pair for a switch to subset C, merges
+        # it into the start code and loses it: "9912" would scan as "12". Put it back.
+        values.insert(1, 99)
+    if _read_back(values) != data:
+        raise ValueError(f"Code128 of {data!r} would not read back as {data!r}")
     start, subset = _START[values[0]]
     out = [start]
     for value in values[1:]:
@@ -257,7 +291,7 @@ def code128_symbol(data: str) -> tuple[str, int]:
             out.append(_B_LITERALS.get(value) or chr(value + 32))
         else:
             out.append(f"{value:02d}")
-    return "".join(out), len(pattern)
+    return "".join(out), 11 * (len(values) + 1) + _STOP_MODULES
 
 
 @functools.cache

@@ -504,4 +504,5 @@ MESSAGES: dict[str, str] = {
     "desk.cmd.pack": "Print: scan to pack",
     "err.print.no_viewer": "no PDF viewer found to open {path}; open it yourself",
     "desk.print.labels": "Shipping labels",
+    "err.print.no_cups": "cannot print: the CUPS print service is not running (start it: sudo systemctl start cups); the file is kept at {path}",
 }

@@ -493,4 +493,5 @@ MESSAGES: dict[str, str] = {
     "desk.cmd.pack": "In: quét đóng gói",
     "err.print.no_viewer": "không tìm thấy trình xem PDF để mở {path}; hãy tự mở tệp",
     "desk.print.labels": "Nhãn vận chuyển",
+    "err.print.no_cups": "không in được: dịch vụ in CUPS chưa chạy (bật nó: sudo systemctl start cups); tệp vẫn được giữ tại {path}",
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -26,13 +27,31 @@ def lp_command(printer: str, path: Path, *, media: str, title: str, raw: bool = 
     return [*command, "--", str(path)]
 
 
+def _lp_env() -> dict[str, str]:
+    # lp's messages are translated; we read them, so they must be in English.
+    return {**os.environ, "LC_ALL": "C"}
+
+
+def _scheduler_running(env: dict[str, str]) -> bool:
+    try:
+        done = subprocess.run(
+            ["lpstat", "-r"], capture_output=True, text=True, timeout=10, check=False, env=env
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return True
+    return "not running" not in done.stdout
+
+
 def send(printer: str, path: Path, *, media: str, title: str, raw: bool = False) -> str:
     """Queue `path` on `printer`; returns the CUPS job id (`shop-label-42`)."""
     if shutil.which("lp") is None:
         raise PrinterError("err.print.no_lp", path=str(path))
     command = lp_command(printer, path, media=media, title=title, raw=raw)
+    env = _lp_env()
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=60, check=False, env=env
+        )
     except (OSError, subprocess.TimeoutExpired) as error:
         raise PrinterError(
             "err.print.rejected", printer=printer, reason=str(error), path=str(path)
@@ -40,7 +59,10 @@ def send(printer: str, path: Path, *, media: str, title: str, raw: bool = False)
     if done.returncode != 0:
         reason = (done.stderr or done.stdout).strip().splitlines()
         text = reason[-1] if reason else str(done.returncode)
-        key = "err.print.unknown_printer" if "not exist" in text.lower() else "err.print.rejected"
+        key = "err.print.rejected"
+        if "not exist" in text.lower():
+            running = _scheduler_running(env)
+            key = "err.print.unknown_printer" if running else "err.print.no_cups"
         raise PrinterError(key, printer=printer, reason=text, path=str(path))
     found = _JOB.search(done.stdout)
     return found.group(1) if found else ""

@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import tomlkit
 from tomlkit.exceptions import TOMLKitError
 
-from orderdesk import geo, validation
 from orderdesk.carriers import CARRIERS
 from orderdesk.errors import InvalidInput, OrderdeskError
 from orderdesk.i18n import LANGUAGES
@@ -67,6 +66,8 @@ def _timezone(value: str) -> str:
 def _phone(value: str) -> str:
     if not clean(value):
         return ""
+    from orderdesk import validation
+
     try:
         return validation.display_phone(validation.phone(value, mobile_only=False))
     except InvalidInput as error:
@@ -74,6 +75,8 @@ def _phone(value: str) -> str:
 
 
 def _email(value: str) -> str:
+    from orderdesk import validation
+
     try:
         return validation.email(value)
     except InvalidInput as error:
@@ -83,6 +86,8 @@ def _email(value: str) -> str:
 def _province(value: str) -> str:
     if not clean(value):
         return ""
+    from orderdesk import geo
+
     try:
         return geo.resolve_province(value).name
     except geo.PlaceNotFound:
@@ -234,6 +239,8 @@ def set_value(key: str, value: str, path: Path | None = None) -> str:
         province = settings.get("shop.province")
         if not province:
             raise ConfigError("err.config.ward_needs_province")
+        from orderdesk import validation
+
         try:
             _, ward = validation.address(province, stored)
         except InvalidInput as error:

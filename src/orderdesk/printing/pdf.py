@@ -24,9 +24,7 @@ from orderdesk.i18n import get_language, set_language
 from orderdesk.printing import fonts
 from orderdesk.printing.documents import PrintOrder, Shop
 from orderdesk.printing.ink import Ink, PdfInk, UnknownGlyph
-from orderdesk.printing.invoice import draw_invoice
 from orderdesk.printing.label import LabelSize, draw_label
-from orderdesk.printing.picklist import draw_picklist, draw_slip
 from orderdesk.printing.sheet import Paper
 from orderdesk.timeutil import local_tz, set_local_timezone
 
@@ -212,6 +210,8 @@ def write_invoices(
     printed_at: datetime,
     progress: Progress | None = None,
 ) -> None:
+    from orderdesk.printing.invoice import draw_invoice
+
     doc = PdfDocument(out, (paper.width, paper.height or paper.width), "invoices")
     done = 0
     for order in orders:
@@ -231,6 +231,8 @@ def write_slips(
     printed_at: datetime,
     progress: Progress | None = None,
 ) -> None:
+    from orderdesk.printing.picklist import draw_slip
+
     doc = PdfDocument(out, (paper.width, paper.height), "packing slips")
     done = 0
     for order in orders:
@@ -249,6 +251,8 @@ def write_picklist(
     printed_at: datetime,
     progress: Progress | None = None,
 ) -> None:
+    from orderdesk.printing.picklist import draw_picklist
+
     doc = PdfDocument(out, (paper.width, paper.height), "pick list")
     draw_picklist(doc.ink, doc.canvas, paper, orders, printed_at)
     doc.page()

@@ -885,7 +885,7 @@ def _print_command(kind: str, help_text: str) -> None:
     @click.option("--not-printed", is_flag=True, help="Only orders not printed yet.")
     @click.option("--size", default="", help="Paper: 100x150, a6, 75x100, a4x4 | a5, a4, 80mm.")
     @click.option("--format", "fmt", type=click.Choice(["pdf", "zpl"]), default="pdf")
-    @click.option("--out", type=click.Path(path_type=Path), help="File or folder to write.")
+    @click.option("--out", help="File to write, or a folder (an existing one, or ending in /).")
     @click.option("--printer", default=None, help="Send to this CUPS printer (lp).")
     @click.option("--reprint", is_flag=True, help="Print orders already printed again.")
     @click.option(
@@ -902,7 +902,7 @@ def _print_command(kind: str, help_text: str) -> None:
         not_printed: bool,
         size: str,
         fmt: str,
-        out: Path | None,
+        out: str | None,
         printer: str | None,
         reprint: bool,
         no_font: bool,
@@ -927,7 +927,7 @@ def _print_command(kind: str, help_text: str) -> None:
             selection=selection,
             size=size,
             format=fmt,
-            out=out,
+            out=_print_target(out),
             printer=printer,
             reprint=reprint,
             zpl_font=not no_font,
@@ -945,6 +945,18 @@ def _print_command(kind: str, help_text: str) -> None:
         )
         if result.printer:
             _out(t("cli.print.sent", printer=result.printer, job=result.printer_job or "-"))
+
+
+def _print_target(out: str | None) -> Path | None:
+    if not out:
+        return None
+    path = Path(out).expanduser()
+    if out.endswith(("/", "\\")):
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            _fail(t("err.file.write", path=str(path), reason=error.strerror or str(error)))
+    return path
 
 
 _print_command("labels", "Shipping labels (PDF, or ZPL for thermal printers).")

@@ -275,3 +275,37 @@ def test_doctor_lists_what_is_wrong_and_exits_1(cli, db_path: Path) -> None:  # 
         "  AT-1: on hand 10 but the ledger sums to 3",
         "orderdesk: 1 problem(s) found",
     ]
+
+
+def test_printing_from_the_command_line(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = cli(*ADD, "--item", "AT-1=1")
+    order_code = out.strip()
+    assert cli("order", "confirm", order_code, "--all-ticked")[0] == 0
+    out_dir = tmp_path / "prints"
+    code, out, err = cli("print", "labels", "--out", str(out_dir) + "/", "--size", "a6")
+    assert code == 0, err
+    assert out.startswith("printed 1 labels to ") and str(out_dir) in out
+    printed = list(out_dir.glob("labels-*.pdf"))
+    assert len(printed) == 1
+    # Again: nothing left, one line, exit 1; --reprint prints it again.
+    code, out, err = cli("print", "labels", "--out", str(out_dir))
+    assert (code, out) == (1, "") and err.count("\n") == 1 and "--reprint" in err
+    code, out, _ = cli("print", "labels", "--out", str(out_dir), "--reprint", "--format", "zpl")
+    assert code == 0 and list(out_dir.glob("labels-*.zpl"))
+    code, _, err = cli("print", "invoices", "--size", "b5", "--out", str(out_dir))
+    assert code == 1 and "unknown paper size b5" in err
+    code, _, err = cli("print", "slips", "--orders", "DH9999-0001", "--out", str(out_dir))
+    assert code == 1 and "DH9999-0001" in err
+    code, _, err = cli("print", "invoices", "--format", "zpl", "--out", str(out_dir))
+    assert code == 1 and "ZPL is for shipping labels only" in err
+
+
+def test_printing_into_a_folder_that_cannot_be_written(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = cli(*ADD, "--item", "AT-1=1")
+    assert cli("order", "confirm", out.strip(), "--all-ticked")[0] == 0
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    code, out, err = cli("print", "labels", "--out", str(blocker / "labels.pdf"))
+    assert code == 1 and out == "" and "cannot" in err.lower() and err.count("\n") == 1
+    code, _, _ = cli("print", "labels", "--out", str(tmp_path / "ok.pdf"))
+    assert code == 0  # nothing was marked by the failed try

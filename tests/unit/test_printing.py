@@ -488,3 +488,17 @@ def test_a_tracking_number_too_long_for_a_small_label_is_printed_as_text() -> No
     assert number in page_texts(data)[0]
     # On 100×150 mm it fits as bars.
     assert number in [t for _, t in scanned(render_labels([sample(tracking=number)]))]
+
+
+def test_an_invoice_prints_the_shop_logo_when_configured(tmp_path: Path) -> None:
+    from PIL import Image
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (240, 120), "red").save(logo)
+    shop = dataclasses.replace(SHOP, logo=logo)
+    out = io.BytesIO()
+    pdf.write_invoices(out, [sample()], shop, PAPERS["a5"], PRINTED_AT)
+    page = PdfReader(io.BytesIO(out.getvalue())).pages[0]
+    assert len(page.images) == 1
+    without = render_invoices([sample()], "a5")
+    assert len(PdfReader(io.BytesIO(without)).pages[0].images) == 0

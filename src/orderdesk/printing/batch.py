@@ -536,6 +536,10 @@ def render(
     return write
 
 
+def _cannot_write(path: Path, error: OSError) -> OrderdeskError:
+    return OrderdeskError("err.file.write", path=str(path), reason=error.strerror or str(error))
+
+
 def run(
     store: Store,
     request: Request,
@@ -556,12 +560,18 @@ def run(
     if path.is_dir():
         path = path / default_file(request.kind, request.format, at).name
     path = _free_name(path.expanduser().resolve())
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise _cannot_write(path, error) from error
     job_id = _open_job(store, request, size, path, orders, at)
     try:
         durable_write(
             path, render(request, size, orders, Shop.from_settings(settings), at, progress)
         )
+    except OSError as error:
+        _drop_job(store, job_id)
+        raise _cannot_write(path, error) from error
     except BaseException:
         _drop_job(store, job_id)
         raise

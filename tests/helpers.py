@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import UTC, date, datetime
 from typing import Any
 
 from orderdesk.db import Store
-from orderdesk.models.enums import Action, OrderStatus
+from orderdesk.models.enums import Action, Inspection, OrderStatus, PaymentMethod
 from orderdesk.models.reads import OrderRead, StockRow
+from orderdesk.printing.documents import Line, PrintOrder
 from orderdesk.services import orders, products, stock
 from orderdesk.services.orders import LineInput, OrderCreate
 from orderdesk.services.products import ProductCreate
@@ -79,3 +82,36 @@ def order_in(store: Store, status: OrderStatus, sku: str = "AT-1", qty: int = 1)
     for action in PATHS[status]:
         act(store, code, action, tick_all=True)
     return code
+
+
+def print_order(i: int = 1, **changes: Any) -> PrintOrder:
+    """An order as documents print it, without a database: order `DH2611-000i`."""
+    order = PrintOrder(
+        id=i,
+        code=f"DH2611-{i:04d}",
+        status=OrderStatus.CONFIRMED,
+        created_at=datetime(2026, 11, 27, 7, 30, tzinfo=UTC),
+        name="Nguyễn Thị Hồng Nhung",
+        phone="+84912345678",
+        street="45 Nguyễn Huệ",
+        ward="Phường Sài Gòn",
+        district="",
+        province="Thành phố Hồ Chí Minh",
+        subtotal=300_000,
+        shipping_fee=50_000,
+        discount=0,
+        paid=0,
+        cod=350_000,
+        payment=PaymentMethod.COD,
+        deliver_by=date(2026, 11, 30),
+        inspection=Inspection.VIEW,
+        note="Gọi trước khi giao",
+        carrier="ghn",
+        service="Chuẩn",
+        tracking="",
+        lines=[
+            Line("AT-001", "Áo thun cổ tròn", "Đen, L", 2, 100_000, 250),
+            Line("QJ-032", "Quần jean ống đứng", "32", 1, 100_000, 450),
+        ],
+    )
+    return dataclasses.replace(order, **changes)

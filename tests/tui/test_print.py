@@ -178,3 +178,39 @@ async def test_k_opens_scan_to_pack(shop: Store) -> None:
         await pilot.press("k")
         await pilot.pause()
         assert isinstance(app.screen, PackScreen)
+
+
+async def test_filters_narrow_the_list(shop: Store) -> None:
+    from datetime import date
+
+    from textual.widgets import Input, Select
+
+    from orderdesk.services import shipping
+
+    codes = confirmed(shop, 3)
+    with shop.write() as session:
+        shipping.assign(session, codes[0], carrier="ghtk")
+    due = create(shop, {"AT-1": 1}, deliver_by=date(2026, 12, 1)).code
+    act(shop, due, Action.CONFIRM, tick_all=True)
+    app = make_app(shop, config.load())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_print(pilot)
+        assert [row.code for row in screen.rows] == [*codes, due]
+        screen.query_one("#print-carrier", Select).value = "ghtk"
+        await pilot.pause()
+        assert [row.code for row in screen.rows] == [codes[0]]
+        screen.query_one("#print-carrier", Select).clear()
+        await pilot.pause()
+        screen.query_one("#print-deliver-by", Input).focus()
+        await pilot.press(*"02/12/2026", "enter")
+        await pilot.pause()
+        assert [row.code for row in screen.rows] == [due]
+        await pilot.press("a", "p")
+        await settle(pilot)
+        screen.query_one("#print-deliver-by", Input).value = ""
+        screen.query_one("#print-printed", Select).value = "no"
+        await pilot.pause()
+        assert [row.code for row in screen.rows] == codes
+        screen.query_one("#print-printed", Select).value = "yes"
+        await pilot.pause()
+        assert [row.code for row in screen.rows] == [due]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -15,11 +15,11 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from helpers import act, add_product, create
+from helpers import act, add_product, create, print_order
 from orderdesk import config
 from orderdesk.db import Store
 from orderdesk.i18n import set_language
-from orderdesk.models.enums import Action, Inspection, OrderStatus, PaymentMethod
+from orderdesk.models.enums import Action, OrderStatus, PaymentMethod
 from orderdesk.printing import batch, pdf
 from orderdesk.printing.documents import Line, PrintOrder, Shop
 from orderdesk.printing.invoice import amount_in_words
@@ -38,35 +38,8 @@ RECEIVERS = [
 
 def sample(i: int = 1, **changes: object) -> PrintOrder:
     name, street, ward, province = RECEIVERS[(i - 1) % len(RECEIVERS)]
-    order = PrintOrder(
-        id=i,
-        code=f"DH2611-{i:04d}",
-        status=OrderStatus.CONFIRMED,
-        created_at=PRINTED_AT,
-        name=name,
-        phone="+84912345678",
-        street=street,
-        ward=ward,
-        district="",
-        province=province,
-        subtotal=300_000,
-        shipping_fee=50_000,
-        discount=0,
-        paid=0,
-        cod=350_000,
-        payment=PaymentMethod.COD,
-        deliver_by=date(2026, 11, 30),
-        inspection=Inspection.VIEW,
-        note="Gọi trước khi giao",
-        carrier="ghn",
-        service="Chuẩn",
-        tracking="",
-        lines=[
-            Line("AT-001", "Áo thun cổ tròn", "Đen, L", 2, 100_000, 250),
-            Line("QJ-032", "Quần jean ống đứng", "32", 1, 100_000, 450),
-        ],
-    )
-    return dataclasses.replace(order, **changes)  # type: ignore[arg-type]
+    where = {"name": name, "street": street, "ward": ward, "province": province}
+    return print_order(i, **{**where, **changes})
 
 
 @pytest.fixture

@@ -11,14 +11,13 @@ the ZPL builder, regenerate it and review the diff:
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import os
 import re
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -26,8 +25,8 @@ from barcode.charsets import code128 as code128_charset
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers import print_order
 from orderdesk.i18n import set_language
-from orderdesk.models.enums import Inspection, OrderStatus, PaymentMethod
 from orderdesk.printing import barcodes, fonts, zpl
 from orderdesk.printing.barcodes import DOT, QUIET_MODULES
 from orderdesk.printing.documents import Line, PrintOrder, Shop
@@ -40,35 +39,7 @@ HOSTILE = "Lan ^XZ~JR_x"
 
 
 def sample(i: int = 1, **changes: object) -> PrintOrder:
-    order = PrintOrder(
-        id=i,
-        code=f"DH2611-{i:04d}",
-        status=OrderStatus.CONFIRMED,
-        created_at=PRINTED_AT,
-        name="Nguyễn Thị Hồng Nhung",
-        phone="+84912345678",
-        street="45 Nguyễn Huệ",
-        ward="Phường Sài Gòn",
-        district="",
-        province="Thành phố Hồ Chí Minh",
-        subtotal=300_000,
-        shipping_fee=50_000,
-        discount=0,
-        paid=0,
-        cod=350_000,
-        payment=PaymentMethod.COD,
-        deliver_by=date(2026, 11, 30),
-        inspection=Inspection.VIEW,
-        note="Gọi trước khi giao",
-        carrier="ghn",
-        service="Chuẩn",
-        tracking="GHN12345ABCVN",
-        lines=[
-            Line("AT-001", "Áo thun cổ tròn", "Đen, L", 2, 100_000, 250),
-            Line("QJ-032", "Quần jean ống đứng", "32", 1, 100_000, 450),
-        ],
-    )
-    return dataclasses.replace(order, **changes)  # type: ignore[arg-type]
+    return print_order(i, **{"tracking": "GHN12345ABCVN", **changes})
 
 
 def long_order(i: int = 9) -> PrintOrder:

@@ -116,13 +116,7 @@ def _carrier_clause(carrier: str, default_carrier: str) -> Any:
     return _o.c.carrier == carrier
 
 
-def find_ids(
-    session: Session, selection: Selection, *, kind: str, default_carrier: str
-) -> list[int]:
-    """Order ids matching `selection`, oldest first."""
-    query = sa.select(_o.c.id, _o.c.code)
-    if selection.codes:
-        query = query.where(_o.c.code.in_(selection.codes))
+def _filtered(query: Any, selection: Selection, default_carrier: str) -> Any:
     if selection.statuses:
         query = query.where(_statuses_clause(selection))
     if selection.carrier:
@@ -131,6 +125,16 @@ def find_ids(
         query = query.where(_o.c.channel == selection.channel)
     if selection.deliver_by is not None:
         query = query.where(_o.c.deliver_by <= selection.deliver_by)
+    return query
+
+
+def find_ids(
+    session: Session, selection: Selection, *, kind: str, default_carrier: str
+) -> list[int]:
+    """Order ids matching `selection`, oldest first."""
+    query = _filtered(sa.select(_o.c.id, _o.c.code), selection, default_carrier)
+    if selection.codes:
+        query = query.where(_o.c.code.in_(selection.codes))
     if selection.not_printed:
         query = query.where(~printed_clause(kind))
     rows = session.connection().execute(query.order_by(_o.c.id)).all()
@@ -281,13 +285,8 @@ def list_printable(
         _o.c.channel,
         _o.c.cod,
         _o.c.deliver_by,
-    ).where(_statuses_clause(selection))
-    if selection.carrier:
-        query = query.where(_carrier_clause(selection.carrier, default_carrier))
-    if selection.channel:
-        query = query.where(_o.c.channel == selection.channel)
-    if selection.deliver_by is not None:
-        query = query.where(_o.c.deliver_by <= selection.deliver_by)
+    )
+    query = _filtered(query, selection, default_carrier)
     if printed == "yes":
         query = query.where(printed_clause("labels"))
     elif printed == "no":

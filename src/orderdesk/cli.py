@@ -884,7 +884,13 @@ def _print_command(kind: str, help_text: str) -> None:
     @click.option("--carrier", default="", help="Only orders for this carrier (ghn, ghtk, …).")
     @click.option("--not-printed", is_flag=True, help="Only orders not printed yet.")
     @click.option("--size", default="", help="Paper: 100x150, a6, 75x100, a4x4 | a5, a4, 80mm.")
-    @click.option("--format", "fmt", type=click.Choice(["pdf", "zpl"]), default="pdf")
+    @click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["pdf", "zpl"]),
+        default=None,
+        help="Labels: pdf or zpl (default: the print.label_format setting).",
+    )
     @click.option("--out", help="File to write, or a folder (an existing one, or ending in /).")
     @click.option("--printer", default=None, help="Send to this CUPS printer (lp).")
     @click.option("--reprint", is_flag=True, help="Print orders already printed again.")
@@ -901,7 +907,7 @@ def _print_command(kind: str, help_text: str) -> None:
         carrier: str,
         not_printed: bool,
         size: str,
-        fmt: str,
+        fmt: str | None,
         out: str | None,
         printer: str | None,
         reprint: bool,
@@ -926,7 +932,7 @@ def _print_command(kind: str, help_text: str) -> None:
             kind=kind,
             selection=selection,
             size=size,
-            format=fmt,
+            format=fmt or _default_format(kind, state.settings),
             out=_print_target(out),
             printer=printer,
             reprint=reprint,
@@ -945,6 +951,10 @@ def _print_command(kind: str, help_text: str) -> None:
         )
         if result.printer:
             _out(t("cli.print.sent", printer=result.printer, job=result.printer_job or "-"))
+
+
+def _default_format(kind: str, settings: Settings) -> str:
+    return settings.get("print.label_format") if kind == "labels" else "pdf"
 
 
 def _print_target(out: str | None) -> Path | None:

@@ -117,6 +117,8 @@ SETTINGS: dict[str, Setting] = {
         Setting("shipping.default_carrier", "ghn", _one_of(list(CARRIERS))),
         Setting("print.label_size", "100x150", _one_of(LABEL_SIZES)),
         Setting("print.invoice_size", "a5", _one_of(INVOICE_SIZES)),
+        # zpl when the label printer is a Zebra-style thermal printer on a raw queue.
+        Setting("print.label_format", "pdf", _one_of(["pdf", "zpl"])),
         Setting("printers.label", "", _text(100)),
         Setting("printers.invoice", "", _text(100)),
         Setting("printers.picklist", "", _text(100)),

@@ -214,3 +214,18 @@ async def test_filters_narrow_the_list(shop: Store) -> None:
         screen.query_one("#print-printed", Select).value = "yes"
         await pilot.pause()
         assert [row.code for row in screen.rows] == [due]
+
+
+async def test_labels_as_zpl_for_a_thermal_printer(shop: Store) -> None:
+    from textual.widgets import Select
+
+    codes = confirmed(shop, 2)
+    app = make_app(shop, config.load())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_print(pilot)
+        screen.query_one("#print-label-format", Select).value = "zpl"
+        await pilot.press("a", "p")
+        await settle(pilot)
+        zpl_file = next(Path(f) for f in screen.files if f.endswith(".zpl"))
+        body = zpl_file.read_bytes()
+        assert body.count(b"^XA") == 2 and all(code.encode() in body for code in codes)

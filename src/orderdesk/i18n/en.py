@@ -505,4 +505,6 @@ MESSAGES: dict[str, str] = {
     "err.print.no_viewer": "no PDF viewer found to open {path}; open it yourself",
     "desk.print.labels": "Shipping labels",
     "err.print.no_cups": "cannot print: the CUPS print service is not running (start it: sudo systemctl start cups); the file is kept at {path}",
+    "desk.print.label_format": "Label format",
+    "desk.print.zpl": "ZPL (thermal printer)",
 }

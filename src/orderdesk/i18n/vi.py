@@ -494,4 +494,6 @@ MESSAGES: dict[str, str] = {
     "err.print.no_viewer": "không tìm thấy trình xem PDF để mở {path}; hãy tự mở tệp",
     "desk.print.labels": "Nhãn vận chuyển",
     "err.print.no_cups": "không in được: dịch vụ in CUPS chưa chạy (bật nó: sudo systemctl start cups); tệp vẫn được giữ tại {path}",
+    "desk.print.label_format": "Định dạng nhãn",
+    "desk.print.zpl": "ZPL (máy in nhiệt)",
 }

@@ -103,6 +103,13 @@ class PrintScreen(Screen[None]):
                     value=self.desk.settings.get("print.label_size"),
                     id="print-label-size",
                 )
+                yield Label(t("desk.print.label_format"), classes="side-title")
+                yield Select(
+                    [("PDF", "pdf"), (t("desk.print.zpl"), "zpl")],
+                    allow_blank=False,
+                    value=self.desk.settings.get("print.label_format"),
+                    id="print-label-format",
+                )
                 yield Label(t("desk.print.paper_size"), classes="side-title")
                 yield Select(
                     [(key, key) for key in PAPERS],
@@ -258,12 +265,14 @@ class PrintScreen(Screen[None]):
         kinds = self.query_one("#print-kinds", SelectionList).selected
         label_size = str(self.query_one("#print-label-size", Select).value)
         paper_size = str(self.query_one("#print-paper-size", Select).value)
+        label_format = str(self.query_one("#print-label-format", Select).value)
         codes = tuple(row.code for row in self.rows if row.code in self.marked)
         return [
             batch.Request(
                 kind=kind,
                 selection=batch.Selection(codes=codes),
                 size=label_size if kind == "labels" else paper_size,
+                format=label_format if kind == "labels" else "pdf",
                 reprint=reprint,
             )
             for kind in batch.KINDS
@@ -371,7 +380,8 @@ class PrintScreen(Screen[None]):
             self.notify(t("desk.print.nothing_to_open"), severity="warning")
             return
         for path in self.files:
-            printers.open_with_viewer(path)
+            if path.endswith(".pdf"):
+                printers.open_with_viewer(path)
 
     def action_pack(self) -> None:
         from orderdesk.tui.screens.pack import PackScreen

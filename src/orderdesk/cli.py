@@ -969,6 +969,39 @@ def _print_target(out: str | None) -> Path | None:
     return path
 
 
+@print_group.command("jobs")
+@click.option("--order", "code", default="", help="Only jobs that printed this order.")
+@click.option("--limit", type=click.IntRange(1), default=20)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def print_jobs(state: Context, code: str, limit: int, as_json: bool) -> None:
+    """What was printed, when, and to which file or printer (newest first)."""
+    from dataclasses import asdict
+
+    from orderdesk.printing import batch
+    from orderdesk.timeutil import format_local
+
+    with state.store().read() as session:
+        jobs = batch.recent_jobs(session, limit=limit, code=code.strip().upper())
+    if as_json:
+        _json([{**asdict(job), "at": job.at.isoformat()} for job in jobs])
+        return
+    _table(
+        [t("col.job"), t("col.when"), t("col.document"), t("col.count"), t("col.where")],
+        [
+            [
+                str(job.id),
+                format_local(job.at),
+                f"{t('doc.kind.' + job.kind)} {job.size} {job.format}",
+                str(job.count),
+                job.file + (f"  → {job.printer} {job.printer_job}" if job.printer else ""),
+            ]
+            for job in jobs
+        ],
+        right={0, 3},
+    )
+
+
 _print_command("labels", "Shipping labels (PDF, or ZPL for thermal printers).")
 _print_command("invoices", "Sales invoices (A5, A4 or an 80 mm roll).")
 _print_command("picklist", "One pick list for the batch: each SKU once with its orders.")

@@ -71,7 +71,7 @@ async def test_mark_a_range_print_and_see_the_result(shop: Store, tmp_path: Path
         await pilot.press("p")
         await settle(pilot)
         result = str(screen.query_one("#print-result", Static).render())
-        assert "2 labels" in result and "2 orders on a pick list" in result
+        assert "Labels: 2 orders" in result and "Pick list: 2 orders" in result
         assert len(screen.files) == 2
         labels = next(f for f in screen.files if "labels" in Path(f).name)
         text = "\n".join(page.extract_text() for page in PdfReader(labels).pages)
@@ -102,7 +102,7 @@ async def test_mark_all_invert_and_a_reprint_needs_a_yes(shop: Store) -> None:
         await pilot.press("n")  # print only the two not printed yet
         await settle(pilot)
         result = str(screen.query_one("#print-result", Static).render())
-        assert "2 labels" in result and "2 already printed, skipped" in result
+        assert "Labels: 2 orders" in result and "2 already printed, skipped" in result
         assert len(printed(shop)) == 4
 
 

@@ -284,7 +284,7 @@ def test_printing_from_the_command_line(cli, tmp_path: Path) -> None:  # type: i
     out_dir = tmp_path / "prints"
     code, out, err = cli("print", "labels", "--out", str(out_dir) + "/", "--size", "a6")
     assert code == 0, err
-    assert out.startswith("printed 1 labels to ") and str(out_dir) in out
+    assert out.startswith("Labels: 1 orders → ") and str(out_dir) in out
     printed = list(out_dir.glob("labels-*.pdf"))
     assert len(printed) == 1
     # Again: nothing left, one line, exit 1; --reprint prints it again.
@@ -298,6 +298,13 @@ def test_printing_from_the_command_line(cli, tmp_path: Path) -> None:  # type: i
     assert code == 1 and "DH9999-0001" in err
     code, _, err = cli("print", "invoices", "--format", "zpl", "--out", str(out_dir))
     assert code == 1 and "ZPL is for shipping labels only" in err
+    code, out, _ = cli("print", "jobs", "--order", order_code, "--json")
+    jobs = json.loads(out)
+    assert [(j["kind"], j["format"], j["count"]) for j in jobs] == [
+        ("labels", "zpl", 1),
+        ("labels", "pdf", 1),
+    ]
+    assert jobs[1]["file"] == str(printed[0]) and jobs[1]["size"] == "a6"
 
 
 def test_printing_into_a_folder_that_cannot_be_written(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -320,6 +320,48 @@ def channels(session: Session) -> list[str]:
     return list(session.connection().execute(query).scalars())
 
 
+@dataclass(frozen=True)
+class JobRow:
+    id: int
+    at: datetime
+    kind: str
+    format: str
+    size: str
+    count: int
+    file: str
+    printer: str
+    printer_job: str
+    state: str
+
+
+def recent_jobs(session: Session, *, limit: int = 20, code: str = "") -> list[JobRow]:
+    """The latest print jobs, newest first; with `code`, only those that printed that order."""
+    query = sa.select(_jobs)
+    if code:
+        printed_it = (
+            sa.select(_job_orders.c.job_id)
+            .join(_o, _o.c.id == _job_orders.c.order_id)
+            .where(_o.c.code == code)
+        )
+        query = query.where(_jobs.c.id.in_(printed_it))
+    rows = session.connection().execute(query.order_by(_jobs.c.id.desc()).limit(limit))
+    return [
+        JobRow(
+            id=row.id,
+            at=row.at,
+            kind=row.kind,
+            format=row.format,
+            size=row.size,
+            count=row.count,
+            file=row.file,
+            printer=row.printer,
+            printer_job=row.printer_job,
+            state=row.state,
+        )
+        for row in rows
+    ]
+
+
 # ----------------------------------------------------------------------------- files
 
 

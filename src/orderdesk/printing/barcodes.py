@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Iterator
 
 import barcode
 import zxingcpp
@@ -41,31 +40,13 @@ def code128_width(data: str, module_dots: int) -> float:
     return (len(code128(data)) + 2 * QUIET_MODULES) * module_dots * DOT
 
 
-@functools.lru_cache(maxsize=4096)
-def _code128_runs(data: str) -> tuple[tuple[int, int], ...]:
-    return tuple(runs(cell == "1" for cell in code128(data)))
+_BARS = re.compile("1+")
 
 
+@functools.lru_cache(maxsize=64)
 def code128_runs(data: str) -> tuple[tuple[int, int], ...]:
     """(start module, length) of each bar: one rectangle each, not one per module."""
-    return _code128_runs(data)
-
-
-def runs(cells: Iterable[bool]) -> Iterator[tuple[int, int]]:
-    """(start, length) of each run of True cells."""
-    start = -1
-    i = 0
-    for i, on in enumerate(cells):
-        if on and start < 0:
-            start = i
-        elif not on and start >= 0:
-            yield start, i - start
-            start = -1
-    if start >= 0:
-        yield start, i + 1 - start
-
-
-_DARK = re.compile(b"\x00+")
+    return tuple((m.start(), m.end() - m.start()) for m in _BARS.finditer(code128(data)))
 
 
 @functools.lru_cache(maxsize=64)
@@ -75,17 +56,3 @@ def qr_pixels(data: str) -> tuple[int, bytes]:
     symbol = zxingcpp.create_barcode(data, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
     image = memoryview(symbol.to_image(scale=1, add_quiet_zones=False))
     return image.shape[0], image.tobytes()
-
-
-def qr_rows(data: str) -> list[list[tuple[int, int]]]:
-    """The QR symbol (error correction M, no quiet zone) as dark runs per row, top first."""
-    symbol = zxingcpp.create_barcode(data, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
-    image = memoryview(symbol.to_image(scale=1, add_quiet_zones=False))
-    size = image.shape[0]
-    pixels = image.tobytes()
-    # zxing's image is black (0) on white (255).
-    rows = []
-    for top in range(0, size * size, size):
-        found = _DARK.finditer(pixels, top, top + size)
-        rows.append([(m.start() - top, m.end() - m.start()) for m in found])
-    return rows

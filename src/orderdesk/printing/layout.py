@@ -7,6 +7,7 @@ with "…".
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from orderdesk.printing import fonts
@@ -48,15 +49,32 @@ def clip(text: str, width: float, size: float, bold: bool = False) -> str:
     return text[:low].rstrip() + ELLIPSIS
 
 
+@functools.lru_cache(maxsize=8192)
+def _word_width(word: str, bold: bool) -> float:
+    # At size 1: widths scale with size, and the same words ("Phường", "Áo", "×") come
+    # back on every label.
+    return fonts.width(word, 1.0, bold)
+
+
 def wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
-    """Greedy word wrap; a word longer than the line is broken where it must be."""
+    """Greedy word wrap; a word longer than the line is broken where it must be.
+
+    A line's width is the sum of its words and spaces (the font has no kerning here), so
+    each word is measured once, not every candidate line.
+    """
     lines: list[str] = []
+    space = _word_width(" ", bold) * size
     for paragraph in text.split("\n"):
         line = ""
+        used = 0.0
         for word in paragraph.split():
-            candidate = f"{line} {word}" if line else word
-            if fonts.width(candidate, size, bold) <= width:
-                line = candidate
+            word_w = _word_width(word, bold) * size
+            if line and used + space + word_w <= width:
+                line = f"{line} {word}"
+                used += space + word_w
+                continue
+            if not line and word_w <= width:
+                line, used = word, word_w
                 continue
             if line:
                 lines.append(line)
@@ -65,7 +83,7 @@ def wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
                 cut = max(cut, 1)
                 lines.append(word[:cut])
                 word = word[cut:]
-            line = word
+            line, used = word, fonts.width(word, size, bold)
         lines.append(line)
     return [line for line in lines if line] or [""]
 

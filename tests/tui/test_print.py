@@ -229,3 +229,21 @@ async def test_labels_as_zpl_for_a_thermal_printer(shop: Store) -> None:
         zpl_file = next(Path(f) for f in screen.files if f.endswith(".zpl"))
         body = zpl_file.read_bytes()
         assert body.count(b"^XA") == 2 and all(code.encode() in body for code in codes)
+
+
+async def test_letters_typed_in_the_date_filter_stay_there(shop: Store) -> None:
+    from textual.widgets import Input
+
+    confirmed(shop, 1)
+    app = make_app(shop, config.load())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_print(pilot)
+        box = screen.query_one("#print-deliver-by", Input)
+        box.focus()
+        await pilot.press("a", "p", "i", "k")
+        await pilot.pause()
+        assert box.value == "apik"
+        assert screen.marked == set() and isinstance(app.screen, PrintScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert any("apik" in n.message for n in app._notifications)  # not a date: said so

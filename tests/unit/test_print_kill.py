@@ -150,3 +150,18 @@ def test_killing_a_batch_never_marks_an_order_without_its_file(tmp_path: Path) -
         assert max(in_files.values()) == 1, [c for c, n in in_files.items() if n > 1][:5]
         assert printed_codes(db) == set(codes)
     assert kills >= KILLS // 2, "the batches finished before they could be killed"
+
+
+def test_two_batches_at_once_print_each_order_once(tmp_path: Path) -> None:
+    db = tmp_path / "shop.db"
+    codes = make_shop(db)
+    env = {**os.environ, "ORDERDESK_HOME": str(tmp_path / "home")}
+    out = tmp_path / "prints"
+    out.mkdir()
+    first, second = run_batch(db, out, env), run_batch(db, out, env)
+    results = [p.communicate(timeout=120) for p in (first, second)]
+    assert sorted([first.returncode, second.returncode]) == [0, 1], results
+    assert b"300" in results[[first.returncode, second.returncode].index(1)][1]  # all printed
+    in_files = Counter(code for pdf in out.glob("*.pdf") for code in codes_in(pdf))
+    assert set(in_files) == set(codes) and max(in_files.values()) == 1
+    assert printed_codes(db) == set(codes)

@@ -8,14 +8,16 @@ The order of things is what makes a batch safe to kill at any moment:
 The next batch first settles pending jobs left by a crash: a job whose file exists was
 printed completely and is marked; one whose file does not exist never happened and is
 dropped. So an order is never marked without a finished file, and a rerun prints only the
-rest, never an order twice.
+rest, never an order twice. Batches on one database take turns (an OS file lock), so the
+desk and the command line printing at the same moment cannot both take the same orders.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -581,6 +583,31 @@ def _cannot_write(path: Path, error: OSError) -> OrderdeskError:
     return OrderdeskError("err.file.write", path=str(path), reason=error.strerror or str(error))
 
 
+@contextmanager
+def _one_batch_at_a_time(store: Store) -> Iterator[None]:
+    """Batches on one database run one after another, across processes (desk and CLI).
+
+    Otherwise a second batch would take a running batch's pending job for a crashed one,
+    and both would choose the same unprinted orders. The lock is the operating system's:
+    it goes away with a killed process, so a crash never leaves it held.
+    """
+    if store.path is not None:
+        lock_path = store.path.with_name(store.path.name + ".print-lock")
+    else:
+        lock_path = paths.private_dir(paths.prints_dir()) / ".print-lock"
+    try:
+        import fcntl
+    except ImportError:  # Windows: one desk per shop there, no lock
+        yield
+        return
+    with open(lock_path, "a+b") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
 def run(
     store: Store,
     request: Request,
@@ -588,12 +615,22 @@ def run(
     *,
     progress: pdf.Progress | None = None,
     now: datetime | None = None,
-    planned: tuple[list[PrintOrder], list[str]] | None = None,
 ) -> Result:
     """Print one batch; see the module docstring for why each step is where it is."""
+    with _one_batch_at_a_time(store):
+        return _run(store, request, settings, progress, now)
+
+
+def _run(
+    store: Store,
+    request: Request,
+    settings: Settings,
+    progress: pdf.Progress | None,
+    now: datetime | None,
+) -> Result:
     settle_pending(store)
     size = _size_for(request, settings)
-    orders, skipped = planned if planned is not None else plan(store, request, settings)
+    orders, skipped = plan(store, request, settings)
     if not orders:
         raise OrderdeskError("err.print.nothing", skipped=len(skipped))
     at = now or utcnow()

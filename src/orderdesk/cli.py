@@ -924,7 +924,7 @@ def _print_command(kind: str, help_text: str) -> None:
                 _fail(t("err.print.status", status=value))
         selection = batch.Selection(
             statuses=tuple(wanted) or batch.PRINTABLE,
-            codes=tuple(c.strip().upper() for c in codes.split(",") if c.strip()),
+            codes=tuple(c.strip() for c in codes.split(",") if c.strip()),
             carrier=carrier.strip(),
             not_printed=not_printed,
         )
@@ -938,7 +938,12 @@ def _print_command(kind: str, help_text: str) -> None:
             reprint=reprint,
             zpl_font=not no_font,
         )
-        result = batch.run(state.store(), request, state.settings)
+        result = batch.run(
+            state.store(),
+            request,
+            state.settings,
+            on_wait=lambda: _err(t("cli.print.waiting")),
+        )
         for code in result.skipped:
             _err(t("cli.print.skipped", code=code))
         _out(
@@ -982,7 +987,7 @@ def print_jobs(state: Context, code: str, limit: int, as_json: bool) -> None:
     from orderdesk.timeutil import format_local
 
     with state.store().read() as session:
-        jobs = batch.recent_jobs(session, limit=limit, code=code.strip().upper())
+        jobs = batch.recent_jobs(session, limit=limit, code=code.strip())
     if as_json:
         _json([{**asdict(job), "at": job.at.isoformat()} for job in jobs])
         return

@@ -247,3 +247,26 @@ async def test_letters_typed_in_the_date_filter_stay_there(shop: Store) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert any("apik" in n.message for n in app._notifications)  # not a date: said so
+
+
+async def test_markup_in_a_scan_or_a_filter_is_shown_as_typed(shop: Store) -> None:
+    # Notifications on: a toast parses Rich markup, and "[/x]" used to end the desk.
+    from textual.widgets import Input
+
+    app = make_app(shop, config.load())
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_print(pilot)
+        screen.query_one("#print-deliver-by", Input).focus()
+        await pilot.press(*"[/b]", "enter")
+        for _ in range(5):
+            await pilot.pause(0.05)
+        assert any("[/b]" in n.message for n in app._notifications)
+        screen.query_one("#print-table", DataTable).focus()
+        await pilot.press("k")
+        await pilot.pause()
+        assert isinstance(app.screen, PackScreen)
+        await pilot.press(*"[/x]", "enter")
+        for _ in range(5):
+            await pilot.pause(0.05)
+        assert any("[/x]" in n.message for n in app._notifications)
+        assert app.is_running

@@ -407,7 +407,7 @@ MESSAGES: dict[str, str] = {
     "doc.picklist.summary": "{orders} orders · {skus} SKUs · {units} items · printed {when}",
     "doc.slip.title": "PACKING SLIP",
     "doc.slip.summary": "{units} items — tick each one as it goes in the parcel",
-    "err.print.cancelled": "printing cancelled; nothing was marked printed",
+    "err.print.cancelled": "cancelled: nothing in this document was marked printed",
     "err.print.nothing": "nothing to print: no order matches ({skipped} already printed; add --reprint to print them again)",
     "err.print.not_printable": "not found or not in the chosen statuses: {codes}",
     "err.print.size": "unknown paper size {size}; choose one of {sizes}",
@@ -511,4 +511,6 @@ MESSAGES: dict[str, str] = {
     "col.document": "Document",
     "col.count": "Orders",
     "col.where": "File / printer",
+    "cli.print.waiting": "another print batch is running on this shop; waiting for it to finish…",
+    "desk.print.waiting": "Another print batch is running on this shop; waiting…  Esc cancels",
 }

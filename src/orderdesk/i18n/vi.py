@@ -396,7 +396,7 @@ MESSAGES: dict[str, str] = {
     "doc.picklist.summary": "{orders} đơn · {skus} mã hàng · {units} sản phẩm · in lúc {when}",
     "doc.slip.title": "PHIẾU ĐÓNG GÓI",
     "doc.slip.summary": "{units} sản phẩm — đánh dấu từng món khi cho vào gói",
-    "err.print.cancelled": "đã hủy in; chưa đơn nào được đánh dấu đã in",
+    "err.print.cancelled": "đã hủy: chưa đơn nào của giấy tờ này được đánh dấu đã in",
     "err.print.nothing": "không có gì để in: không đơn nào khớp ({skipped} đơn đã in; thêm --reprint để in lại)",
     "err.print.not_printable": "không tìm thấy hoặc không ở trạng thái đã chọn: {codes}",
     "err.print.size": "khổ giấy {size} không có; chọn một trong {sizes}",
@@ -500,4 +500,6 @@ MESSAGES: dict[str, str] = {
     "col.document": "Giấy tờ",
     "col.count": "Số đơn",
     "col.where": "Tệp / máy in",
+    "cli.print.waiting": "một lượt in khác đang chạy trên cửa hàng này; đang chờ nó xong…",
+    "desk.print.waiting": "Một lượt in khác đang chạy trên cửa hàng này; đang chờ…  Esc để hủy",
 }

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -136,13 +137,14 @@ def find_ids(
     """Order ids matching `selection`, oldest first."""
     query = _filtered(sa.select(_o.c.id, _o.c.code), selection, default_carrier)
     if selection.codes:
-        query = query.where(_o.c.code.in_(selection.codes))
+        # Codes are kept as typed by imports; a seller may type them in any case.
+        query = query.where(sa.func.upper(_o.c.code).in_([c.upper() for c in selection.codes]))
     if selection.not_printed:
         query = query.where(~printed_clause(kind))
     rows = session.connection().execute(query.order_by(_o.c.id)).all()
     if selection.codes:
-        found = {row.code for row in rows}
-        missing = [code for code in selection.codes if code not in found]
+        found = {row.code.upper() for row in rows}
+        missing = [code for code in selection.codes if code.upper() not in found]
         if missing:
             raise InvalidInput(
                 [FieldError("orders", "err.print.not_printable", {"codes": ", ".join(missing)})]
@@ -343,7 +345,7 @@ def recent_jobs(session: Session, *, limit: int = 20, code: str = "") -> list[Jo
         printed_it = (
             sa.select(_job_orders.c.job_id)
             .join(_o, _o.c.id == _job_orders.c.order_id)
-            .where(_o.c.code == code)
+            .where(sa.func.upper(_o.c.code) == code.upper())
         )
         query = query.where(_jobs.c.id.in_(printed_it))
     rows = session.connection().execute(query.order_by(_jobs.c.id.desc()).limit(limit))
@@ -418,7 +420,10 @@ def settle_pending(store: Store) -> list[int]:
         conn = session.connection()
         pending = conn.execute(sa.select(_jobs).where(_jobs.c.state == "pending")).all()
         for job in pending:
-            if Path(job.file).is_file():
+            # A job for a printer whose `lp` never answered may not have reached it: it is
+            # forgotten (the file stays) and its orders print again, rather than be lost.
+            sent_unconfirmed = job.printer and not job.printer_job
+            if Path(job.file).is_file() and not sent_unconfirmed:
                 order_ids = list(
                     conn.execute(
                         sa.select(_job_orders.c.order_id).where(_job_orders.c.job_id == job.id)
@@ -462,6 +467,7 @@ def _open_job(
     path: Path,
     orders: Sequence[PrintOrder],
     at: datetime,
+    printer: str,
 ) -> int:
     with store.write() as session:
         conn = session.connection()
@@ -473,7 +479,7 @@ def _open_job(
                 size=size,
                 at=at,
                 file=str(path),
-                printer="",
+                printer=printer,
                 printer_job="",
                 count=len(orders),
             )
@@ -492,6 +498,9 @@ def _open_job(
 def _drop_job(store: Store, job_id: int) -> None:
     with store.write() as session:
         conn = session.connection()
+        state = conn.execute(sa.select(_jobs.c.state).where(_jobs.c.id == job_id)).scalar()
+        if state != "pending":
+            return
         conn.execute(sa.delete(_job_orders).where(_job_orders.c.job_id == job_id))
         conn.execute(sa.delete(_jobs).where(_jobs.c.id == job_id))
 
@@ -518,6 +527,9 @@ def _size_for(request: Request, settings: Settings) -> str:
         raise InvalidInput(
             [FieldError("size", "err.print.size", {"size": size, "sizes": ", ".join(PAPERS)})]
         )
+    if request.kind != "invoices" and not PAPERS[size].height:
+        # Only invoices make sense on a receipt roll: a pick list or slip goes on a sheet.
+        size = "a4" if request.kind == "picklist" else "a5"
     return size
 
 
@@ -584,7 +596,9 @@ def _cannot_write(path: Path, error: OSError) -> OrderdeskError:
 
 
 @contextmanager
-def _one_batch_at_a_time(store: Store) -> Iterator[None]:
+def _one_batch_at_a_time(
+    store: Store, progress: pdf.Progress | None, on_wait: Callable[[], None] | None
+) -> Iterator[None]:
     """Batches on one database run one after another, across processes (desk and CLI).
 
     Otherwise a second batch would take a running batch's pending job for a crashed one,
@@ -601,7 +615,18 @@ def _one_batch_at_a_time(store: Store) -> Iterator[None]:
         yield
         return
     with open(lock_path, "a+b") as handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        waited = False
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if not waited and on_wait is not None:
+                    on_wait()
+                waited = True
+                if progress is not None:
+                    progress(0)  # the desk's cancel check
+                time.sleep(0.2)
         try:
             yield
         finally:
@@ -615,9 +640,14 @@ def run(
     *,
     progress: pdf.Progress | None = None,
     now: datetime | None = None,
+    on_wait: Callable[[], None] | None = None,
 ) -> Result:
-    """Print one batch; see the module docstring for why each step is where it is."""
-    with _one_batch_at_a_time(store):
+    """Print one batch; see the module docstring for why each step is where it is.
+
+    `on_wait` is called once if another batch on this database is running and this one
+    waits for it; `progress(0)` is called while waiting, so a caller can cancel.
+    """
+    with _one_batch_at_a_time(store, progress, on_wait):
         return _run(store, request, settings, progress, now)
 
 
@@ -642,7 +672,10 @@ def _run(
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise _cannot_write(path, error) from error
-    job_id = _open_job(store, request, size, path, orders, at)
+    printer = request.printer
+    if printer is None:
+        printer = settings.get(_PRINTER_SETTING[request.kind])
+    job_id = _open_job(store, request, size, path, orders, at, printer)
     try:
         durable_write(
             path, render(request, size, orders, Shop.from_settings(settings), at, progress)
@@ -653,9 +686,6 @@ def _run(
     except BaseException:
         _drop_job(store, job_id)
         raise
-    printer = request.printer
-    if printer is None:
-        printer = settings.get(_PRINTER_SETTING[request.kind])
     printer_job = ""
     if printer:
         try:
@@ -666,14 +696,14 @@ def _run(
                 title=f"orderdesk {request.kind} {path.stem}",
                 raw=request.format == "zpl",
             )
-        except printers.PrinterError:
+        except BaseException:
             _drop_job(store, job_id)  # not printed: the next batch prints these again
             raise
     with store.write() as session:
         session.connection().execute(
             sa.update(_jobs)
             .where(_jobs.c.id == job_id)
-            .values(printer=printer, printer_job=printer_job)
+            .values(printer_job=printer_job or ("-" if printer else ""))
         )
         _mark(session, job_id, request.kind, [o.id for o in orders], at)
     return Result(

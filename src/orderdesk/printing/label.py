@@ -161,30 +161,46 @@ def draw_label(
     right = texts["deliver_by"]
     right_w = fonts.width(right, 10 * k, bold) + 2 * mm if right else 0.0
     carrier_size = layout.fit_line(texts["carrier"], inner - right_w, 13 * k, 7, bold)
-    ink.text(m, y - band + 2.6 * mm * k, texts["carrier"], carrier_size, bold=True)
+    carrier = layout.clip(texts["carrier"], inner - right_w, carrier_size, bold)
+    ink.text(m, y - band + 2.6 * mm * k, carrier, carrier_size, bold=True)
     if right:
         ink.text(w - m - right_w + 2 * mm, y - band + 2.6 * mm * k, right, 10 * k, bold=True)
     y -= band
     ink.rule(m / 2, y, w - m / 2, y, width=0.8)
 
-    # Order code: Code128 with its text, QR on the right.
+    # Order code: Code128 with its text, QR on the right. A code too long to sit beside
+    # the QR takes the whole width and the QR moves down beside the contents; one too long
+    # for any bars a scanner can read (past about 30 characters) is printed as text, with
+    # its QR.
     codes_h = 26 * mm * k
-    qr_side = 22 * mm * k
     side, _ = barcodes.qr_pixels(order.code)
-    qr_dots = max(2, int(qr_side / (side * DOT)))
+    qr_dots = max(2, int(22 * mm * k / (side * DOT)))
     qr_drawn = side * qr_dots * DOT
-    ink.qr(w - m - qr_drawn, y - 1.5 * mm * k - qr_drawn, order.code, qr_dots)
-    bar_room = w - 2 * m - qr_drawn - 2 * mm
-    module = 3 if barcodes.code128_width(order.code, 3) <= bar_room else 2
-    bar_h = codes_h - 9 * mm * k
-    bar_w = barcodes.code128_width(order.code, module)
-    bar_x = m + max(0.0, (bar_room - bar_w) / 2) - barcodes.QUIET_MODULES * module * DOT
-    ink.code128(max(0.0, bar_x), y - 1.5 * mm * k - bar_h, order.code, module, bar_h)
-    code_size = layout.fit_line(order.code, bar_room, 14 * k, 8, bold)
-    code_w = fonts.width(order.code, code_size, bold)
-    ink.text(
-        m + (bar_room - code_w) / 2, y - codes_h + 2 * mm * k, order.code, code_size, bold=True
-    )
+    beside = w - 2 * m - qr_drawn - 2 * mm
+    full = inner + m  # the quiet zones may reach into the margins, not past the frame
+    module = next((d for d in (3, 2) if barcodes.code128_width(order.code, d) <= beside), 0)
+    qr_below = False
+    bar_room = beside
+    if not module:
+        module = next((d for d in (3, 2) if barcodes.code128_width(order.code, d) <= full), 0)
+        qr_below = bool(module)
+        bar_room = full if module else beside
+    if not qr_below:
+        ink.qr(w - m - qr_drawn, y - 1.5 * mm * k - qr_drawn, order.code, qr_dots)
+    text_room = inner if qr_below else beside
+    if module:
+        bar_h = codes_h - 9 * mm * k
+        bar_w = barcodes.code128_width(order.code, module)
+        left = m - (m / 2 if qr_below else 0.0)
+        bar_x = left + max(0.0, (bar_room - bar_w) / 2)
+        ink.code128(bar_x, y - 1.5 * mm * k - bar_h, order.code, module, bar_h)
+        code_size = layout.fit_line(order.code, text_room, 14 * k, 6, bold)
+        code = layout.clip(order.code, text_room, code_size, bold)
+        code_w = fonts.width(code, code_size, bold)
+        ink.text(m + (text_room - code_w) / 2, y - codes_h + 2 * mm * k, code, code_size, bold=True)
+    else:
+        fitted = layout.fit_block(order.code, text_room, codes_h - 3 * mm, 16 * k, 7, bold=True)
+        layout.draw_block(ink, m, y - 1.5 * mm * k, fitted, bold=True)
     y -= codes_h
 
     # Sender block was drawn with the frame; leave its room.
@@ -258,7 +274,16 @@ def draw_label(
         m, facts_y, layout.clip(texts["facts"], inner, facts_size, bold), facts_size, bold=True
     )
     contents_bottom = facts_y + facts_size * 1.3
+    contents_w = inner
+    if qr_below:
+        # The QR sits bottom-right of the contents, as large as their room allows.
+        room = y - contents_bottom - 1 * mm * k
+        dots = max(2, min(qr_dots, int(room / (side * DOT))))
+        ink.qr(w - m - side * dots * DOT, contents_bottom, order.code, dots)
+        contents_w = inner - side * dots * DOT - 2 * mm
     ink.text(m, y - 7 * k, texts["contents_title"], 7 * k, bold=True)
     y -= 7 * k * 1.4
-    fitted = layout.fit_block(texts["contents"], inner, max(6.0, y - contents_bottom), 9 * k, 5.5)
+    fitted = layout.fit_block(
+        texts["contents"], contents_w, max(6.0, y - contents_bottom), 9 * k, 5.5
+    )
     layout.draw_block(ink, m, y, fitted)

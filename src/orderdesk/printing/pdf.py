@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -143,7 +144,7 @@ class _Child:
         settings = (get_language(), str(local_tz()), ink.face_names())
         self.process = context.Process(
             target=_draw_in_child,
-            args=(send, orders, first, shop, size, printed_at, settings),
+            args=(send, self.receive, orders, first, shop, size, printed_at, settings),
             daemon=True,
         )
         self.process.start()
@@ -169,6 +170,7 @@ class _Child:
 
 def _draw_in_child(
     send: Any,
+    inherited_receive: Any,
     orders: list[PrintOrder],
     first: int,
     shop: Shop,
@@ -176,6 +178,11 @@ def _draw_in_child(
     printed_at: datetime,
     settings: tuple[str, str, tuple[str, ...]],
 ) -> None:
+    # Ctrl-C is the parent's to handle (it stops this process). Holding the pipe's read
+    # end would keep `send` from failing if the parent is killed: the child would wait
+    # forever, so it is closed.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    inherited_receive.close()
     language, zone, face_names = settings
     set_language(language)
     set_local_timezone(zone)
@@ -198,8 +205,11 @@ def _draw_in_child(
                 results.append(None)  # drawn by the parent
                 continue
             results.append(("\n".join(canvas._code), list(canvas._formsinuse)))
-    send.send(results)
-    send.close()
+    try:
+        send.send(results)
+        send.close()
+    except (BrokenPipeError, OSError):
+        os._exit(0)  # the parent is gone; nothing to report to
 
 
 def write_invoices(

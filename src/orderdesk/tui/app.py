@@ -100,13 +100,14 @@ class OrderdeskApp(App[None]):
         if event.state is WorkerState.ERROR and event.worker.error is not None:
             error = event.worker.error
             if isinstance(error, OrderdeskError):
-                self.notify(str(error), severity="error")
+                self.notify(str(error), severity="error", markup=False)
                 return
             where = crashlog.record(error)
             self.notify(
                 t("desk.worker_failed", path=str(where) if where else "-"),
                 severity="error",
                 timeout=15,
+                markup=False,
             )
 
     def action_toggle_help(self) -> None:

@@ -24,11 +24,14 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def report(node: DOMNode, error: Exception) -> None:
     if isinstance(error, OrderdeskError):
-        node.notify(str(error), severity="error", timeout=8)
+        node.notify(str(error), severity="error", timeout=8, markup=False)
         return
     where = crashlog.record(error)
     node.notify(
-        t("desk.unexpected", path=str(where) if where else "-"), severity="error", timeout=15
+        t("desk.unexpected", path=str(where) if where else "-"),
+        severity="error",
+        timeout=15,
+        markup=False,
     )
 
 

@@ -218,9 +218,9 @@ class ConfirmScreen(Screen[None]):
             with self.desk.store.write() as session:
                 orders.confirm(session, code)
         except ChecklistFailed as error:
-            self.notify(str(error), severity="error", timeout=10)
+            self.notify(str(error), severity="error", timeout=10, markup=False)
             return
-        self.notify(t("desk.confirmed", code=code))
+        self.notify(t("desk.confirmed", code=code), markup=False)
         self.reload()
 
     def action_step(self, step: int) -> None:
@@ -250,7 +250,7 @@ class ConfirmScreen(Screen[None]):
             return
         with self.desk.store.write() as session:
             orders.cancel(session, code, reason=answer[0])
-        self.notify(t("desk.cancelled", code=code))
+        self.notify(t("desk.cancelled", code=code), markup=False)
         self.reload()
 
     def action_reload(self) -> None:

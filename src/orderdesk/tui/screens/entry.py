@@ -267,7 +267,9 @@ class EntryScreen(Screen[None]):
         if rows and event.text.strip() in (rows[0].sku, rows[0].barcode):
             self.add_line(rows[0].sku)
         else:
-            self.notify(t("err.sku.unknown", sku=event.text.strip()), severity="warning")
+            self.notify(
+                t("err.sku.unknown", sku=event.text.strip()), severity="warning", markup=False
+            )
 
     def add_line(self, sku: str, qty: int = 1) -> None:
         for line in self.lines:
@@ -474,9 +476,10 @@ class EntryScreen(Screen[None]):
                 t("desk.paste_unread", parts=" · ".join(found.unread)),
                 severity="warning",
                 timeout=12,
+                markup=False,
             )
         else:
-            self.notify(t("desk.paste_done"))
+            self.notify(t("desk.paste_done"), markup=False)
 
     # ------------------------------------------------------------------ saving
 
@@ -523,10 +526,12 @@ class EntryScreen(Screen[None]):
                 t("desk.saved_waiting", code=saved.code, lines=", ".join(short)),
                 severity="warning",
                 timeout=10,
+                markup=False,
             )
         else:
             self.notify(
-                t("desk.saved", code=saved.code, status=capital(t("status." + saved.status.value)))
+                t("desk.saved", code=saved.code, status=capital(t("status." + saved.status.value))),
+                markup=False,
             )
         was_editing = self.editing is not None
         self.action_clear()
@@ -548,7 +553,7 @@ class EntryScreen(Screen[None]):
         if first is not None:
             target = first.widget.input if isinstance(first.widget, Picker) else first.widget
             target.focus()
-        self.notify(t("desk.fix_fields"), severity="error")
+        self.notify(t("desk.fix_fields"), severity="error", markup=False)
 
     # ------------------------------------------------------------------ new, edit, back
 

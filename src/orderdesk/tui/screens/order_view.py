@@ -207,5 +207,5 @@ class OrderView(Screen[None]):
             return
         with self.desk.store.write() as session:
             orders.cancel(session, self.code, reason=answer[0])
-        self.notify(t("desk.cancelled", code=self.code))
+        self.notify(t("desk.cancelled", code=self.code), markup=False)
         self._load()

@@ -207,7 +207,7 @@ class PackScreen(Screen[None]):
             self._order_line(order.code, order.name, t("status.packed"), style="bold green")
         )
         message = t("pack.packed", code=order.code)
-        self.notify(message)
+        self.notify(message, markup=False)
         self._say(message, style="bold green")
         self._placeholder()
         self._subtitle()
@@ -271,7 +271,7 @@ class PackScreen(Screen[None]):
         """Nothing is saved for an order left half-scanned; say so, in yellow."""
         done, total = old.progress
         message = t("pack.left_unfinished", code=old.code, done=done, total=total)
-        self.notify(message, severity="warning", timeout=10)
+        self.notify(message, severity="warning", timeout=10, markup=False)
         self._say(f"{message} {then}".strip(), style="bold yellow")
         if bell:  # a switch by scanning may be a slip; an Esc is the packer's own choice
             self.app.bell()
@@ -279,7 +279,7 @@ class PackScreen(Screen[None]):
     def _refuse(self, error: OrderdeskError, *, hint: str = "") -> None:
         """Loud on purpose: notification, red line and bell. Nothing was ticked."""
         message = str(error)
-        self.notify(message, severity="error", timeout=8)
+        self.notify(message, severity="error", timeout=8, markup=False)
         status = self.query_one("#pack-status", Static)
         status.add_class("-error")
         status.update(Text(f"✗ {message}" + (f" — {hint}" if hint else ""), style="bold red"))

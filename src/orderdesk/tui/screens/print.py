@@ -284,11 +284,11 @@ class PrintScreen(Screen[None]):
         if self.worker is not None and self.worker.is_running:
             return
         if not self.marked:
-            self.notify(t("desk.print.nothing_marked"), severity="warning")
+            self.notify(t("desk.print.nothing_marked"), severity="warning", markup=False)
             return
         kinds = self.query_one("#print-kinds", SelectionList).selected
         if not kinds:
-            self.notify(t("desk.print.no_documents"), severity="warning")
+            self.notify(t("desk.print.no_documents"), severity="warning", markup=False)
             return
         again = [
             row.code
@@ -328,10 +328,22 @@ class PrintScreen(Screen[None]):
                 if done % 10 == 0:
                     self.app.call_from_thread(self._progress, offset + done)
 
+            def waiting() -> None:
+                self.app.call_from_thread(self._say, t("desk.print.waiting"))
+
             try:
-                result = batch.run(self.desk.store, request, self.desk.settings, progress=progress)
+                result = batch.run(
+                    self.desk.store,
+                    request,
+                    self.desk.settings,
+                    progress=progress,
+                    on_wait=waiting,
+                )
             except batch.Cancelled:
-                self.app.call_from_thread(self._finished, [Text(t("err.print.cancelled"))], [])
+                # Documents finished before the cancel stay printed and are listed.
+                kind = t(f"doc.kind.{request.kind}")
+                lines.append(Text(f"✗ {kind}: {t('err.print.cancelled')}", style="yellow"))
+                self.app.call_from_thread(self._finished, lines, files)
                 return
             except OrderdeskError as error:
                 lines.append(Text(f"✗ {t('doc.kind.' + request.kind)}: {error}", style="red"))
@@ -352,6 +364,9 @@ class PrintScreen(Screen[None]):
                 line += " " + t("desk.print.skipped_line", count=len(result.skipped))
             lines.append(Text("✓ " + line, style="green"))
         self.app.call_from_thread(self._finished, lines, files)
+
+    def _say(self, text: str) -> None:
+        self.query_one("#print-result", Static).update(text)
 
     def _progress(self, done: int) -> None:
         self.query_one("#print-progress", ProgressBar).update(progress=done)
@@ -377,7 +392,7 @@ class PrintScreen(Screen[None]):
     @guarded
     def action_open(self) -> None:
         if not self.files:
-            self.notify(t("desk.print.nothing_to_open"), severity="warning")
+            self.notify(t("desk.print.nothing_to_open"), severity="warning", markup=False)
             return
         for path in self.files:
             if path.endswith(".pdf"):

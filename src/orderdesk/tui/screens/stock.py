@@ -177,7 +177,7 @@ class StockScreen(Screen[None]):
                 "cli.stock.released", count=len(released), codes=", ".join(released)
             )
         self.query_one("#stock-result", Static).update(Text(message))
-        self.notify(message, timeout=10)
+        self.notify(message, timeout=10, markup=False)
         self.reload(keep=row.sku)
 
     def action_adjust(self) -> None:

@@ -432,3 +432,16 @@ def test_lp_is_understood_whatever_the_seller_s_language(
     with pytest.raises(PrinterError) as caught:
         printers.send("orderdesk-no-such-printer", path, media="A6", title="t", raw=True)
     assert caught.value.key == "err.print.unknown_printer"
+
+
+def test_labels_and_receipts_are_never_rescaled() -> None:
+    label = lp_command("x", Path("l.pdf"), media="Custom.100x150mm", title="t", exact=True)
+    assert label[label.index("-t") + 2 : label.index("--")] == [
+        "-o",
+        "media=Custom.100x150mm",
+        "-o",
+        "print-scaling=none",
+    ]
+    roll = lp_command("x", Path("r.pdf"), media="", title="t", exact=True)
+    assert not any(part.startswith("media=") for part in roll)
+    assert "print-scaling=none" in roll and "fit-to-page" not in roll

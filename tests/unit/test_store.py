@@ -217,3 +217,26 @@ def test_the_search_index_follows_every_order_change(store: Store, db_path: Path
         assert doctor.rebuild_search(session)
     with store.read() as session:
         assert doctor.run(session) == []
+
+
+def test_downgrading_the_printing_migration_keeps_the_search_triggers(
+    tmp_path: Path, template_db: Path
+) -> None:
+    from alembic import command
+
+    path = tmp_path / "down.db"
+    shutil.copy(template_db, path)
+    store = open_store(path)
+    config = migrate.config()
+    with store.engine.connect() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0001")
+        conn.commit()
+    store.dispose()
+    with sqlite3.connect(path) as raw:
+        triggers = {
+            r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type='trigger'")
+        }
+        columns = {r[1] for r in raw.execute("PRAGMA table_info(orders)")}
+    assert triggers == {"orders_search_insert", "orders_search_delete", "orders_search_update"}
+    assert not {"carrier", "service", "tracking"} & columns

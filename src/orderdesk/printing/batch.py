@@ -533,8 +533,13 @@ def _size_for(request: Request, settings: Settings) -> str:
     return size
 
 
-def _media(request: Request, size: str) -> str:
-    return LABEL_SIZES[size].media if request.kind == "labels" else PAPERS[size].media
+def _media(request: Request, size: str) -> tuple[str, bool]:
+    """CUPS media for the batch, and whether its pages already are that media exactly."""
+    if request.kind == "labels":
+        return LABEL_SIZES[size].media, size != "a4x4"
+    if not PAPERS[size].height:
+        return "", True  # a receipt roll: each page is as long as its invoice
+    return PAPERS[size].media, False
 
 
 def plan(store: Store, request: Request, settings: Settings) -> tuple[list[PrintOrder], list[str]]:
@@ -689,12 +694,14 @@ def _run(
     printer_job = ""
     if printer:
         try:
+            media, exact = _media(request, size)
             printer_job = printers.send(
                 printer,
                 path,
-                media=_media(request, size),
+                media=media,
                 title=f"orderdesk {request.kind} {path.stem}",
                 raw=request.format == "zpl",
+                exact=exact,
             )
         except BaseException:
             _drop_job(store, job_id)  # not printed: the next batch prints these again

@@ -124,8 +124,31 @@ def _draw(
     size = 8 * s
     table = Table(_columns(paper), inner, size)
     totals = _totals(order)
-    words = amount_in_words(order.total)
-    footer_h = len(totals) * size * 1.45 + 30 * s
+    words = layout.fit_block(
+        t("doc.invoice.in_words", words=amount_in_words(order.total)),
+        inner,
+        size * 3,
+        size,
+        6,
+        max_lines=2,
+    )
+    note = None
+    if order.note:
+        note = layout.fit_block(
+            t("doc.label.note", note=order.note), inner, size * 4, size, 6, max_lines=3
+        )
+    # Everything under the table, measured before the table is laid out, so the pages
+    # leave room for it above the margin.
+    footer_h = (
+        2 * mm
+        + len(totals) * size * 1.45
+        + 2 * mm
+        + words.height
+        + (note.height + 1 * mm if note else 0.0)
+        + 3 * mm
+        + size * 1.4
+        + 6 * s * 1.5
+    )
     ink, y = flow(
         paper if not roll else Paper(paper.key, w, 0, m, paper.media, s),
         table,
@@ -141,15 +164,9 @@ def _draw(
         ink.text(label_x, y, label, size, bold=strong)
         ink.text(m + inner - fonts.width(amount, size, strong), y, amount, size, bold=strong)
     y -= 2 * mm
-    fitted = layout.fit_block(
-        t("doc.invoice.in_words", words=words), inner, size * 3, size, 6, max_lines=2
-    )
-    y = layout.draw_block(ink, m, y, fitted)
-    if order.note:
-        fitted = layout.fit_block(
-            t("doc.label.note", note=order.note), inner, size * 4, size, 6, max_lines=3
-        )
-        y = layout.draw_block(ink, m, y - 1 * mm, fitted)
+    y = layout.draw_block(ink, m, y, words)
+    if note is not None:
+        y = layout.draw_block(ink, m, y - 1 * mm, note)
     y -= 3 * mm
     thanks = t("doc.invoice.thanks")
     ink.text(m + (inner - fonts.width(thanks, size)) / 2, y - size, thanks, size)

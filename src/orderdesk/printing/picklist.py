@@ -158,4 +158,4 @@ def draw_slip(
             t("doc.label.note", note=order.note), inner, 12 * s * 2, 8 * s, 6, max_lines=3
         )
         layout.draw_block(ink2, m, y - 2 * mm, fitted)
-    ink2.text(m, m, t("doc.printed", when=format_local(printed_at)), 6 * s)
+    ink2.text(m, m + 2, t("doc.printed", when=format_local(printed_at)), 6 * s)

@@ -17,13 +17,24 @@ class PrinterError(OrderdeskError):
     """The printer did not take the job; the file is kept and its path is in the message."""
 
 
-def lp_command(printer: str, path: Path, *, media: str, title: str, raw: bool = False) -> list[str]:
+def lp_command(
+    printer: str,
+    path: Path,
+    *,
+    media: str,
+    title: str,
+    raw: bool = False,
+    exact: bool = False,
+) -> list[str]:
+    """`exact`: the pages already are the media (labels, receipts), so never rescale."""
     command = ["lp", "-d", printer, "-t", title]
     if raw:
         # ZPL goes to the printer untouched; a thermal queue must not re-render it.
         command += ["-o", "raw"]
     else:
-        command += ["-o", f"media={media}", "-o", "fit-to-page"]
+        if media:
+            command += ["-o", f"media={media}"]
+        command += ["-o", "print-scaling=none" if exact else "fit-to-page"]
     return [*command, "--", str(path)]
 
 
@@ -42,11 +53,19 @@ def _scheduler_running(env: dict[str, str]) -> bool:
     return "not running" not in done.stdout
 
 
-def send(printer: str, path: Path, *, media: str, title: str, raw: bool = False) -> str:
+def send(
+    printer: str,
+    path: Path,
+    *,
+    media: str,
+    title: str,
+    raw: bool = False,
+    exact: bool = False,
+) -> str:
     """Queue `path` on `printer`; returns the CUPS job id (`shop-label-42`)."""
     if shutil.which("lp") is None:
         raise PrinterError("err.print.no_lp", path=str(path))
-    command = lp_command(printer, path, media=media, title=title, raw=raw)
+    command = lp_command(printer, path, media=media, title=title, raw=raw, exact=exact)
     env = _lp_env()
     try:
         done = subprocess.run(

@@ -29,7 +29,7 @@ PAPERS: dict[str, Paper] = {
     "a5": Paper("a5", 148 * mm, 210 * mm, 9 * mm, "A5", 0.9),
     "a4": Paper("a4", 210 * mm, 297 * mm, 12 * mm, "A4", 1.0),
     # An 80 mm receipt roll prints about 72 mm wide.
-    "80mm": Paper("80mm", 80 * mm, 0.0, 4 * mm, "Custom.80x297mm", 0.8),
+    "80mm": Paper("80mm", 80 * mm, 0.0, 4 * mm, "", 0.8),
 }
 
 
@@ -65,6 +65,8 @@ class Table:
                     max_lines=2,
                 )
                 lines.append(fitted.lines)
+            elif column.right:
+                lines.append([cell])  # a number is never cut: draw_row shrinks it instead
             else:
                 lines.append([layout.clip(cell, room, self.size, column.bold)])
         return lines
@@ -81,11 +83,13 @@ class Table:
             bold = head or column.bold
             for i, text in enumerate(cell):
                 baseline = top - self.size * (1.05 + 1.2 * i)
+                size = self.size
                 if column.right:
-                    tx = left + width - self.pad - fonts.width(text, self.size, bold)
+                    size = layout.fit_line(text, width - 2 * self.pad, self.size, 3.5, bold)
+                    tx = left + width - self.pad - fonts.width(text, size, bold)
                 else:
                     tx = left + self.pad
-                ink.text(tx, baseline, text, self.size, bold=bold)
+                ink.text(tx, baseline, text, size, bold=bold)
             left += width
         ink.rule(x, top - height, left, top - height, width=0.8 if head else 0.3)
         return top - height
@@ -144,4 +148,5 @@ def flow(
 def _number(ink: Ink, paper: Paper, text: str, pages: int) -> None:
     if pages > 1 and paper.height:
         size = 7 * paper.scale
-        ink.text(paper.width - paper.margin - fonts.width(text, size), paper.margin, text, size)
+        baseline = paper.margin + size * 0.3  # descenders stay above the margin
+        ink.text(paper.width - paper.margin - fonts.width(text, size), baseline, text, size)

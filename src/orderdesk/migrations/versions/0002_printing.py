@@ -70,7 +70,7 @@ def downgrade() -> None:
     op.drop_table("print_job_orders")
     op.drop_table("print_jobs")
     op.drop_index("ix_orders_tracking", table_name="orders")
-    with op.batch_alter_table("orders") as batch:
-        batch.drop_column("tracking")
-        batch.drop_column("service")
-        batch.drop_column("carrier")
+    # Plain DROP COLUMN (SQLite 3.35+, PostgreSQL), not a batch rebuild, which would drop
+    # the search triggers of 0001.
+    for column in ("tracking", "service", "carrier"):
+        op.execute(f"ALTER TABLE orders DROP COLUMN {column}")

@@ -174,9 +174,9 @@ def day(value: object, field: str) -> date:
 
 
 def address(province_text: str, ward_text: str) -> tuple[geo.Place, geo.WardPlace]:
+    """Province and ward resolved against the official list; errors name the field."""
     from orderdesk import geo
 
-    """Province and ward resolved against the official list; errors name the field."""
     if not clean(province_text):
         raise fail("province", "err.required")
     try:

@@ -320,12 +320,13 @@ class PrintScreen(Screen[None]):
         lines: list[Text] = []
         files: list[str] = []
         base = 0
+        total = len(self.marked)
         for request in requests:
 
             def progress(done: int, offset: int = base) -> None:
                 if worker.is_cancelled:
                     raise batch.Cancelled()
-                if done % 10 == 0:
+                if done % 10 == 0 or done == total:
                     self.app.call_from_thread(self._progress, offset + done)
 
             def waiting() -> None:
@@ -347,8 +348,10 @@ class PrintScreen(Screen[None]):
                 return
             except OrderdeskError as error:
                 lines.append(Text(f"✗ {t('doc.kind.' + request.kind)}: {error}", style="red"))
+                base += len(request.selection.codes)
                 continue
             base += len(request.selection.codes)
+            self.app.call_from_thread(self._progress, base)
             files.append(str(result.file))
             line = t(
                 "desk.print.done_line",

@@ -222,15 +222,11 @@ def write_invoices(
 ) -> None:
     from orderdesk.printing.invoice import draw_invoice
 
-    doc = PdfDocument(out, (paper.width, paper.height or paper.width), "invoices")
-    done = 0
-    for order in orders:
+    def draw(doc: PdfDocument, order: PrintOrder) -> None:
         draw_invoice(doc.ink, paper, order, shop, printed_at)
-        doc.page()
-        done += 1
-        if progress:
-            progress(done)
-    doc.close()
+
+    pagesize = (paper.width, paper.height or paper.width)
+    _write_each(PdfDocument(out, pagesize, "invoices"), orders, draw, progress)
 
 
 def write_slips(
@@ -243,12 +239,23 @@ def write_slips(
 ) -> None:
     from orderdesk.printing.picklist import draw_slip
 
-    doc = PdfDocument(out, (paper.width, paper.height), "packing slips")
-    done = 0
-    for order in orders:
+    def draw(doc: PdfDocument, order: PrintOrder) -> None:
         draw_slip(doc.ink, doc.canvas, paper, order, shop, printed_at)
+
+    pagesize = (paper.width, paper.height)
+    _write_each(PdfDocument(out, pagesize, "packing slips"), orders, draw, progress)
+
+
+def _write_each(
+    doc: PdfDocument,
+    orders: Iterable[PrintOrder],
+    draw: Callable[[PdfDocument, PrintOrder], None],
+    progress: Progress | None,
+) -> None:
+    """One document per order, each starting on a new page."""
+    for done, order in enumerate(orders, 1):
+        draw(doc, order)
         doc.page()
-        done += 1
         if progress:
             progress(done)
     doc.close()

@@ -103,7 +103,7 @@ def main() -> None:
     print(f"Seeding {args.orders} confirmed orders in {folder} …", flush=True)
     seed(db, args.orders)
     env = {**os.environ, "ORDERDESK_HOME": str(folder / "home")}
-    cli = [sys.executable, "-c", "from orderdesk.cli import main; main()", "--db", str(db)]
+    cli = [sys.executable, "-c", "from orderdesk.cli import console; console()", "--db", str(db)]
     print(f"\nPrinting {args.orders} orders, best of {args.runs} (whole process):")
     figures = {}
     for kind, extra in (

@@ -8,6 +8,7 @@ starts fast.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -1081,3 +1082,27 @@ def main(argv: Sequence[str] | None = None) -> None:
         _err(t("cli.crashed", path=str(where) if where else "-"))
         code = 1
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def console() -> None:
+    """The `orderdesk` program: `main`, then a quick exit.
+
+    Everything that matters is on disk by then (transactions committed, files fsynced), and
+    tearing down a big interpreter (SQLAlchemy, pydantic, a thousand-page PDF) took a
+    third of a second: as long as drawing 400 labels. So streams are flushed, logs closed,
+    and the process ends without the teardown.
+    """
+    try:
+        main()
+        code = 0
+    except SystemExit as done:
+        code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    import logging
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    logging.shutdown()
+    os._exit(code)

@@ -316,3 +316,35 @@ def test_printing_into_a_folder_that_cannot_be_written(cli, tmp_path: Path) -> N
     assert code == 1 and out == "" and "cannot" in err.lower() and err.count("\n") == 1
     code, _, _ = cli("print", "labels", "--out", str(tmp_path / "ok.pdf"))
     assert code == 0  # nothing was marked by the failed try
+
+
+def test_the_installed_command_keeps_its_output_and_exit_codes(tmp_path: Path) -> None:
+    # `console` ends the process without interpreter teardown: nothing may be lost.
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "ORDERDESK_HOME": str(tmp_path)}
+    command = [sys.executable, "-c", "from orderdesk.cli import console; console()", "--lang", "en"]
+    done = subprocess.run(
+        [*command, "product", "add", "--sku", "A1", "--name", "Áo", "--price", "1000"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    listed = subprocess.run(
+        [*command, "product", "list", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert listed.returncode == 0 and json.loads(listed.stdout)[0]["sku"] == "A1"
+    refused = subprocess.run(
+        [*command, "order", "show", "NOPE"], env=env, capture_output=True, text=True, check=False
+    )
+    assert refused.returncode == 1 and refused.stderr.count("\n") == 1 and "NOPE" in refused.stderr
+    usage = subprocess.run([*command, "--bogus"], env=env, capture_output=True, text=True)
+    assert usage.returncode == 2 and "--bogus" in usage.stderr

@@ -94,7 +94,7 @@ def run_batch(db: Path, out: Path, env: dict[str, str]) -> subprocess.Popen[byte
         [
             sys.executable,
             "-c",
-            "from orderdesk.cli import main; main()",
+            "from orderdesk.cli import console; console()",
             "--db",
             str(db),
             "print",

@@ -566,3 +566,29 @@ def test_big_quantities_and_amounts_are_never_cut(vi: object) -> None:
     for paper in ("80mm", "a5"):
         text = "\n".join(page_texts(render_invoices([order], paper)))
         assert "10000" in text and "1.250.000.000" in text and "…" not in text
+
+
+def test_a_big_batch_drawn_by_two_processes_is_the_same_as_by_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    orders = [sample(i, tracking=f"GHN{i:09d}") for i in range(1, pdf.PARALLEL_FROM + 11)]
+    children = []
+    real_child = pdf._Child
+
+    def counted(*args: object, **kwargs: object) -> object:
+        children.append(1)
+        return real_child(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pdf, "_Child", counted)
+    # pytest-xdist runs a helper thread, which makes the printer draw in one process.
+    monkeypatch.setattr(pdf, "_can_fork", lambda: True)
+    parallel = render_labels(orders)
+    assert children == [1]
+    monkeypatch.setattr(pdf, "_can_fork", lambda: False)
+    serial = render_labels(orders)
+    assert children == [1]
+    assert page_texts(parallel) == page_texts(serial)
+    last = len(orders) - 1  # drawn by the child process
+    assert sorted(t for _, t in scanned(parallel, last)) == sorted(
+        [orders[last].code, orders[last].code, orders[last].tracking]
+    )

@@ -219,6 +219,7 @@ def test_an_invoice_has_lines_totals_and_words(vi: object, paper: str) -> None:
     assert "HÓA ĐƠN BÁN HÀNG" in text
     assert order.code in text
     assert "Nguyễn Thị Hồng Nhung" in text
+    assert "45 Nguyễn Huệ" in text and "Phường Sài Gòn" in text
     assert "Áo thun cổ tròn" in text
     assert "Quần jean ống đứng" in text
     assert "330.000 ₫" in text  # total
@@ -277,6 +278,7 @@ def test_a_packing_slip_has_items_but_no_prices(vi: object) -> None:
     assert (
         "PHIẾU ĐÓNG GÓI" in text and "Áo thun cổ tròn" in text and "Nguyễn Thị Hồng Nhung" in text
     )
+    assert "45 Nguyễn Huệ, Phường Sài Gòn, Thành phố Hồ Chí Minh" in text
     assert "₫" not in text and "100.000" not in text
     assert "DH2611-0001" in [t for _, t in scanned(data)]
 

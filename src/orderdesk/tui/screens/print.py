@@ -41,7 +41,8 @@ from orderdesk.tui.modals.yesno import YesNoModal
 if TYPE_CHECKING:
     from orderdesk.tui.app import OrderdeskApp
 
-COLUMNS = ("mark", "code", "status", "name", "province", "carrier", "cod", "deliver_by", "printed")
+# What decides whether to print comes first: a narrow terminal still shows it.
+COLUMNS = ("mark", "code", "name", "cod", "printed", "deliver_by", "carrier", "status", "province")
 _FLAGS = {"labels": "L", "invoices": "H", "picklist": "P", "slips": "S"}
 
 
@@ -181,13 +182,13 @@ class PrintScreen(Screen[None]):
         return [
             Text("●" if row.code in self.marked else " ", style="bold green"),
             Text(row.code),
-            Text(t(f"status.{row.status.value}")),
             Text(row.name),
-            Text(row.province),
-            Text(row.carrier),
             Text(format_money(row.cod), justify="right"),
-            Text(row.deliver_by.strftime("%d/%m") if row.deliver_by else ""),
             Text(flags, style="dim"),
+            Text(row.deliver_by.strftime("%d/%m") if row.deliver_by else ""),
+            Text(row.carrier),
+            Text(t(f"status.{row.status.value}")),
+            Text(row.province),
         ]
 
     def _summary(self) -> None:

@@ -9,6 +9,7 @@ from unidecode import unidecode
 
 _SPACES = re.compile(r"\s+")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_DIGITS = re.compile(r"(\d+)")
 
 
 def nfc(value: str) -> str:
@@ -20,6 +21,11 @@ def clean(value: str | None) -> str:
     if value is None:
         return ""
     return _SPACES.sub(" ", nfc(value)).strip()
+
+
+def natural_key(value: str) -> list[object]:
+    """Sort key counting the way people do: "AT-2" before "AT-10"."""
+    return [int(part) if part.isdigit() else part.lower() for part in _DIGITS.split(value)]
 
 
 def fold(value: str) -> str:

@@ -120,7 +120,7 @@ def test_decomposed_input_prints_as_the_same_letters(vi: object) -> None:
 
     decomposed = unicodedata.normalize("NFD", "Nguyễn Thị Hồng Nhung")
     assert decomposed != "Nguyễn Thị Hồng Nhung"
-    from orderdesk.printing.fonts import nfc
+    from orderdesk.text import nfc
 
     text = page_texts(render_labels([sample(name=nfc(decomposed))]))[0]
     assert "Nguyễn Thị Hồng Nhung" in text

@@ -15,7 +15,6 @@ desk and the command line printing at the same moment cannot both take the same 
 from __future__ import annotations
 
 import os
-import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -44,6 +43,7 @@ from orderdesk.printing import pdf, printers
 from orderdesk.printing.documents import Line, PrintOrder, Shop
 from orderdesk.printing.label import LABEL_SIZES
 from orderdesk.printing.sheet import PAPERS
+from orderdesk.text import natural_key
 from orderdesk.timeutil import to_local, utcnow
 
 KINDS = ("labels", "invoices", "picklist", "slips")
@@ -188,7 +188,6 @@ def load(session: Session, ids: Sequence[int], default_carrier: str = "") -> lis
                 _l.c.qty,
                 _l.c.unit_price,
                 _p.c.weight_g,
-                _p.c.barcode,
             )
             .join(_p, _p.c.id == _l.c.product_id)
             .where(_l.c.order_id.in_(chunk))
@@ -203,7 +202,6 @@ def load(session: Session, ids: Sequence[int], default_carrier: str = "") -> lis
                     row.qty,
                     row.unit_price,
                     row.weight_g,
-                    row.barcode or "",
                 )
             )
     return [
@@ -238,10 +236,6 @@ def load(session: Session, ids: Sequence[int], default_carrier: str = "") -> lis
     ]
 
 
-def _natural(text: str) -> list[Any]:
-    return [int(p) if p.isdigit() else p.lower() for p in re.split(r"(\d+)", text)]
-
-
 def pick_order(orders: Sequence[PrintOrder]) -> list[PrintOrder]:
     """Orders in the order the picker meets them: by their first SKU on the shelf walk.
 
@@ -250,8 +244,8 @@ def pick_order(orders: Sequence[PrintOrder]) -> list[PrintOrder]:
     """
 
     def key(order: PrintOrder) -> tuple[Any, ...]:
-        first = min((_natural(line.sku) for line in order.lines), default=[])
-        return (first, len(order.lines), _natural(order.code))
+        first = min((natural_key(line.sku) for line in order.lines), default=[])
+        return (first, len(order.lines), natural_key(order.code))
 
     return sorted(orders, key=key)
 
@@ -413,9 +407,8 @@ def _fsync_dir(folder: Path) -> None:
 # ----------------------------------------------------------------------------- jobs
 
 
-def settle_pending(store: Store) -> list[int]:
-    """Finish or drop jobs a crash left pending; returns the ids finished."""
-    finished = []
+def settle_pending(store: Store) -> None:
+    """Finish or drop jobs a crash left pending."""
     with store.write() as session:
         conn = session.connection()
         pending = conn.execute(sa.select(_jobs).where(_jobs.c.state == "pending")).all()
@@ -430,12 +423,10 @@ def settle_pending(store: Store) -> list[int]:
                     ).scalars()
                 )
                 _mark(session, job.id, job.kind, order_ids, job.at)
-                finished.append(job.id)
             else:
                 Path(job.file + ".tmp").unlink(missing_ok=True)
                 conn.execute(sa.delete(_job_orders).where(_job_orders.c.job_id == job.id))
                 conn.execute(sa.delete(_jobs).where(_jobs.c.id == job.id))
-    return finished
 
 
 def _mark(session: Session, job_id: int, kind: str, order_ids: Sequence[int], at: datetime) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from orderdesk.carriers import CARRIERS
 from orderdesk.config import Settings
 from orderdesk.models.enums import Inspection, OrderStatus, PaymentMethod
-from orderdesk.printing.fonts import nfc
+from orderdesk.text import nfc
 from orderdesk.validation import display_phone
 
 
@@ -41,7 +41,6 @@ class Line:
     qty: int
     unit_price: int
     weight_g: int = 0
-    barcode: str = ""
 
     @property
     def amount(self) -> int:

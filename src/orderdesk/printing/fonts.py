@@ -8,7 +8,6 @@ Vietnamese letter; text is NFC-normalized before it is measured or drawn so a de
 from __future__ import annotations
 
 import functools
-import unicodedata
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
@@ -46,10 +45,6 @@ def font_file(name: str) -> Path:
 def register() -> None:
     for name, file in _FILES.items():
         pdfmetrics.registerFont(TTFont(name, str(font_dir() / file)))
-
-
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
 
 
 def width(text: str, size: float, bold: bool = False) -> float:

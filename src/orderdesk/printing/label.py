@@ -23,6 +23,7 @@ from orderdesk.printing import barcodes, fonts, layout
 from orderdesk.printing.barcodes import DOT
 from orderdesk.printing.documents import PrintOrder, Shop
 from orderdesk.printing.ink import Ink
+from orderdesk.text import nfc
 from orderdesk.timeutil import format_local
 
 
@@ -88,13 +89,13 @@ def label_texts(order: PrintOrder, shop: Shop, printed_at: datetime) -> dict[str
     if not money:
         money = t("doc.label.no_cod")
     return {
-        "carrier": fonts.nfc(carrier),
+        "carrier": nfc(carrier),
         "deliver_by": (
             t("doc.label.deliver_by", date=order.deliver_by.strftime("%d/%m"))
             if order.deliver_by
             else ""
         ),
-        "sender": fonts.nfc(
+        "sender": nfc(
             t("doc.label.from")
             + " "
             + " · ".join(p for p in (shop.name, shop.phone) if p)
@@ -106,7 +107,7 @@ def label_texts(order: PrintOrder, shop: Shop, printed_at: datetime) -> dict[str
         "address": order.address,
         "money": money,
         "contents_title": t("doc.label.contents", units=order.units),
-        "contents": fonts.nfc("; ".join(contents)),
+        "contents": nfc("; ".join(contents)),
         "facts": t(
             "doc.label.facts",
             weight=format_number(order.weight_g),

@@ -23,7 +23,7 @@ from typing import Any, BinaryIO
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream
 from reportlab.pdfgen.canvas import Canvas
 
-from orderdesk.i18n import get_language, set_language
+from orderdesk.i18n import get_language, set_language, t
 from orderdesk.printing import fonts
 from orderdesk.printing.documents import PrintOrder, Shop
 from orderdesk.printing.ink import Ink, PdfInk, UnknownGlyph
@@ -109,7 +109,7 @@ def write_labels(
     progress: Progress | None = None,
 ) -> None:
     orders = list(orders)
-    doc = PdfDocument(out, size.page, "labels")
+    doc = PdfDocument(out, size.page, t("doc.kind.labels"))
     child: _Child | None = None
     split = len(orders)
     if len(orders) >= PARALLEL_FROM and _can_fork():
@@ -246,7 +246,7 @@ def write_invoices(
         draw_invoice(doc.ink, paper, order, shop, printed_at)
 
     pagesize = (paper.width, paper.height or paper.width)
-    _write_each(PdfDocument(out, pagesize, "invoices"), orders, draw, progress)
+    _write_each(PdfDocument(out, pagesize, t("doc.kind.invoices")), orders, draw, progress)
 
 
 def write_slips(
@@ -263,7 +263,7 @@ def write_slips(
         draw_slip(doc.ink, doc.canvas, paper, order, shop, printed_at)
 
     pagesize = (paper.width, paper.height)
-    _write_each(PdfDocument(out, pagesize, "packing slips"), orders, draw, progress)
+    _write_each(PdfDocument(out, pagesize, t("doc.kind.slips")), orders, draw, progress)
 
 
 def _write_each(
@@ -290,7 +290,7 @@ def write_picklist(
 ) -> None:
     from orderdesk.printing.picklist import draw_picklist
 
-    doc = PdfDocument(out, (paper.width, paper.height), "pick list")
+    doc = PdfDocument(out, (paper.width, paper.height), t("doc.kind.picklist"))
     draw_picklist(doc.ink, doc.canvas, paper, orders, printed_at)
     doc.page()
     doc.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -14,6 +13,7 @@ from orderdesk.printing import layout
 from orderdesk.printing.documents import PrintOrder, Shop
 from orderdesk.printing.ink import Ink
 from orderdesk.printing.sheet import Column, Paper, Table, flow
+from orderdesk.text import natural_key
 from orderdesk.timeutil import format_local
 
 
@@ -24,11 +24,6 @@ class Pick:
     variant: str
     qty: int = 0
     orders: list[str] = field(default_factory=list)
-
-
-def _natural(sku: str) -> list[object]:
-    # "AT-2" before "AT-10": shelves are labelled the way people count.
-    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", sku)]
 
 
 def picks(orders: Sequence[PrintOrder]) -> list[Pick]:
@@ -42,7 +37,7 @@ def picks(orders: Sequence[PrintOrder]) -> list[Pick]:
             pick = by_sku.setdefault(line.sku, Pick(line.sku, line.name, line.variant))
             pick.qty += line.qty
             pick.orders.append(order.code if line.qty == 1 else f"{order.code}×{line.qty}")
-    return sorted(by_sku.values(), key=lambda p: _natural(p.sku))
+    return sorted(by_sku.values(), key=lambda p: natural_key(p.sku))
 
 
 def draw_picklist(

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import tomlkit
@@ -19,9 +19,12 @@ from tomlkit.exceptions import TOMLKitError
 
 from orderdesk.carriers import CARRIERS
 from orderdesk.errors import InvalidInput, OrderdeskError
-from orderdesk.i18n import LANGUAGES
+from orderdesk.i18n import LANGUAGES, t
 from orderdesk.paths import config_path, private_dir
 from orderdesk.text import clean
+
+if TYPE_CHECKING:
+    from orderdesk.carriers.base import Outcome
 
 LABEL_SIZES = ("100x150", "a6", "75x100", "a4x4")
 INVOICE_SIZES = ("a5", "a4", "80mm")
@@ -94,6 +97,13 @@ def _province(value: str) -> str:
         raise ConfigError("err.province.unknown", value=clean(value)) from None
 
 
+def _days(value: str) -> str:
+    text = clean(value)
+    if not text.isdigit() or not 1 <= int(text) <= 365:
+        raise ConfigError("err.config.days", value=value)
+    return str(int(text))
+
+
 @dataclass(frozen=True)
 class Setting:
     key: str
@@ -115,6 +125,13 @@ SETTINGS: dict[str, Setting] = {
         # A PNG or JPEG printed at the top of invoices.
         Setting("shop.logo", "", _text(500)),
         Setting("shipping.default_carrier", "ghn", _one_of(list(CARRIERS))),
+        # A COD parcel delivered this many days ago and on no statement yet is a problem.
+        Setting("problems.cod_days", "10", _days),
+        *(
+            # No new carrier event for this many days: the parcel may be stuck.
+            Setting(f"carriers.{cid}.stale_days", "3", _days)
+            for cid in CARRIERS
+        ),
         Setting("print.label_size", "100x150", _one_of(LABEL_SIZES)),
         Setting("print.invoice_size", "a5", _one_of(INVOICE_SIZES)),
         # zpl when the label printer is a Zebra-style thermal printer on a raw queue.
@@ -129,6 +146,8 @@ SETTINGS: dict[str, Setting] = {
 _HEADER = """\
 orderdesk shop settings. Edit by hand or with `orderdesk config set KEY VALUE`.
 [keys] remaps the desk's keys by binding id, e.g.  "orders.search" = "ctrl+f"
+[statuses.CARRIER] teaches a carrier's status words, e.g. [statuses.jt] "Đã ký nhận" = "delivered"
+  (one of: info, transit, delivered, failed, returning, returned, problem)
 """
 
 
@@ -137,6 +156,8 @@ class Settings:
     values: dict[str, str]
     keys: dict[str, str]
     path: Path
+    # Carrier status words the shop has taught: carrier id → status text → outcome.
+    statuses: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def get(self, key: str) -> str:
         return self.values[key]
@@ -148,6 +169,21 @@ class Settings:
     @property
     def shop_name(self) -> str:
         return self.values["shop.name"]
+
+    @property
+    def default_carrier(self) -> str:
+        return self.values["shipping.default_carrier"]
+
+    def stale_days(self) -> dict[str, int]:
+        return {cid: int(self.values[f"carriers.{cid}.stale_days"]) for cid in CARRIERS}
+
+    def taught_statuses(self) -> dict[str, dict[str, Outcome]]:
+        from orderdesk.carriers.base import Outcome, status_key
+
+        return {
+            cid: {status_key(word): Outcome(outcome) for word, outcome in words.items()}
+            for cid, words in self.statuses.items()
+        }
 
 
 def _default_document() -> tomlkit.TOMLDocument:
@@ -215,7 +251,36 @@ def load(path: Path | None = None) -> Settings:
             ) from None
     keys_table = doc.get("keys") or {}
     keys = {str(k): str(v) for k, v in dict(keys_table).items()}
-    return Settings(values, keys, path)
+    return Settings(values, keys, path, _statuses(doc, path))
+
+
+def _statuses(doc: Any, path: Path) -> dict[str, dict[str, str]]:
+    from orderdesk.carriers.base import Outcome
+
+    table = doc.get("statuses") or {}
+    found: dict[str, dict[str, str]] = {}
+    for carrier, words in dict(table).items():
+        if carrier not in CARRIERS or not isinstance(words, dict):
+            raise ConfigError(
+                "err.config.bad_value",
+                path=str(path),
+                key=f"statuses.{carrier}",
+                reason=t("err.carrier.unknown", carrier=carrier, known=", ".join(CARRIERS)),
+            )
+        for word, outcome in dict(words).items():
+            if str(outcome) not in {o.value for o in Outcome}:
+                raise ConfigError(
+                    "err.config.bad_value",
+                    path=str(path),
+                    key=f"statuses.{carrier}.{word}",
+                    reason=t(
+                        "err.config.choice",
+                        value=outcome,
+                        options=", ".join(o.value for o in Outcome),
+                    ),
+                )
+            found.setdefault(str(carrier), {})[str(word)] = str(outcome)
+    return found
 
 
 def set_value(key: str, value: str, path: Path | None = None) -> str:
@@ -233,6 +298,8 @@ def set_value(key: str, value: str, path: Path | None = None) -> str:
         doc["keys"][binding] = spec  # type: ignore[index]
         _write(path, doc)
         return spec
+    if key.startswith("statuses."):
+        return _teach(doc, path, key, value)
     setting = SETTINGS.get(key)
     if setting is None:
         raise ConfigError("err.config.unknown_key", key=key, keys=", ".join(SETTINGS))
@@ -253,7 +320,33 @@ def set_value(key: str, value: str, path: Path | None = None) -> str:
     return stored
 
 
+def _teach(doc: Any, path: Path, key: str, value: str) -> str:
+    """`statuses.CARRIER.WORD = OUTCOME`: a carrier status word the tables do not know."""
+    from orderdesk.carriers.base import Outcome
+
+    _, _, rest = key.partition(".")
+    carrier, _, word = rest.partition(".")
+    if carrier not in CARRIERS:
+        raise ConfigError("err.carrier.unknown", carrier=carrier, known=", ".join(CARRIERS))
+    word = clean(word)
+    outcome = _one_of([o.value for o in Outcome])(value)
+    if not word:
+        raise ConfigError("err.config.required")
+    if "statuses" not in doc:
+        doc.add("statuses", tomlkit.table())
+    if carrier not in doc["statuses"]:
+        doc["statuses"].add(carrier, tomlkit.table())
+    doc["statuses"][carrier][word] = outcome
+    _write(path, doc)
+    return outcome
+
+
 def show(settings: Settings) -> list[tuple[str, str]]:
     rows = list(settings.values.items())
     rows += [(f"keys.{k}", v) for k, v in sorted(settings.keys.items())]
+    rows += [
+        (f"statuses.{cid}.{word}", outcome)
+        for cid, words in sorted(settings.statuses.items())
+        for word, outcome in sorted(words.items())
+    ]
     return rows

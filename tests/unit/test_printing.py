@@ -353,7 +353,7 @@ def test_filters_by_codes_status_and_carrier(shop: Store, tmp_path: Path) -> Non
     codes = confirmed(shop, 4)
     act(shop, codes[0], Action.PACK)
     with shop.write() as session:
-        shipping.assign(session, codes[1], carrier="ghtk", tracking="S12345678")
+        shipping.assign(session, codes[1], carrier="ghtk", tracking="S22749126.SGP39-J31.1375835526")
     settings = config.load()
     packed = batch.run(
         shop,
@@ -369,7 +369,7 @@ def test_filters_by_codes_status_and_carrier(shop: Store, tmp_path: Path) -> Non
         settings,
     )
     assert ghtk.codes == [codes[1]]
-    assert "S12345678" in [t for _, t in scanned((tmp_path / "g.pdf").read_bytes())]
+    assert "1375835526" in [t for _, t in scanned((tmp_path / "g.pdf").read_bytes())]
     chosen = batch.run(
         shop,
         batch.Request("slips", batch.Selection(codes=(codes[3], codes[2])), out=tmp_path / "s.pdf"),

@@ -1,12 +1,23 @@
-"""Carriers the shop hands parcels to. Issue 5 grows each entry into a full adapter."""
+"""The carriers the shop hands parcels to. Adding one is a module and one entry here."""
 
 from __future__ import annotations
 
-CARRIERS: dict[str, str] = {
-    "ghn": "Giao Hàng Nhanh (GHN)",
-    "ghtk": "Giao Hàng Tiết Kiệm (GHTK)",
-    "viettel_post": "Viettel Post",
-    "jt": "J&T Express",
-    "vnpost": "VNPost",
-    "self": "Tự giao / Self delivery",
+from orderdesk.carriers import ghn, ghtk, jt, self_delivery, viettel_post, vnpost
+from orderdesk.carriers.base import Carrier, Outcome, StatusRow, StatusSource
+
+REGISTRY: dict[str, Carrier] = {
+    c.id: c
+    for c in (
+        ghn.CARRIER,
+        ghtk.CARRIER,
+        viettel_post.CARRIER,
+        jt.CARRIER,
+        vnpost.CARRIER,
+        self_delivery.CARRIER,
+    )
 }
+
+# id → display name, for pickers and documents.
+CARRIERS: dict[str, str] = {c.id: c.name for c in REGISTRY.values()}
+
+__all__ = ["CARRIERS", "REGISTRY", "Carrier", "Outcome", "StatusRow", "StatusSource"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -52,11 +53,28 @@ def _header(value: str) -> str:
     return clean(value).lower()
 
 
-def _build(path: Path, raw_rows: list[list[object]]) -> Sheet:
-    # The header is the first row with anything in it.
-    start = next((i for i, row in enumerate(raw_rows) if any(_cell(v) for v in row)), None)
-    if start is None:
+# A statement's title block may sit above its header row; look this far down for it.
+HEADER_SEARCH_ROWS = 15
+
+
+def _build(
+    path: Path, raw_rows: list[list[object]], is_header: Callable[[list[str]], bool] | None = None
+) -> Sheet:
+    # The header is the first row with anything in it, or, when the caller knows its
+    # column names, the first of the top rows that `is_header` accepts.
+    filled = [i for i, row in enumerate(raw_rows) if any(_cell(v) for v in row)]
+    if not filled:
         raise FileUnreadable("err.file.empty", path=str(path))
+    start = filled[0]
+    if is_header is not None:
+        start = next(
+            (
+                i
+                for i in filled[:HEADER_SEARCH_ROWS]
+                if is_header([_header(_cell(v)) for v in raw_rows[i]])
+            ),
+            start,
+        )
     headers = [_header(_cell(v)) for v in raw_rows[start]]
     named = [h for h in headers if h]
     duplicated = sorted({h for h in named if named.count(h) > 1})
@@ -76,7 +94,9 @@ def _build(path: Path, raw_rows: list[list[object]]) -> Sheet:
     return sheet
 
 
-def read_csv(path: Path, data: bytes) -> Sheet:
+def read_csv(
+    path: Path, data: bytes, is_header: Callable[[list[str]], bool] | None = None
+) -> Sheet:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -84,6 +104,9 @@ def read_csv(path: Path, data: bytes) -> Sheet:
     if "\x00" in text:
         raise FileUnreadable("err.file.binary", path=str(path))
     first = text.split("\n", 1)[0]
+    if is_header is not None:
+        # A title line above the header may have no delimiter: use the longest top line.
+        first = max(text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS], key=len)
     counts = {d: first.count(d) for d in (",", ";", "\t")}
     delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
     try:
@@ -92,10 +115,12 @@ def read_csv(path: Path, data: bytes) -> Sheet:
         )
     except csv.Error as error:
         raise FileUnreadable("err.file.csv", path=str(path), reason=str(error)) from None
-    return _build(path, rows)
+    return _build(path, rows, is_header)
 
 
-def read_xlsx(path: Path, data: bytes) -> Sheet:
+def read_xlsx(
+    path: Path, data: bytes, is_header: Callable[[list[str]], bool] | None = None
+) -> Sheet:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -111,10 +136,10 @@ def read_xlsx(path: Path, data: bytes) -> Sheet:
         rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     finally:
         book.close()
-    return _build(path, rows)
+    return _build(path, rows, is_header)
 
 
-def read_table(path: Path) -> Sheet:
+def read_table(path: Path, is_header: Callable[[list[str]], bool] | None = None) -> Sheet:
     """The first sheet of an XLSX file, or a CSV file, as header names and rows."""
     try:
         data = path.read_bytes()
@@ -125,5 +150,5 @@ def read_table(path: Path) -> Sheet:
     except OSError as error:
         raise FileUnreadable("err.file.read", path=str(path), reason=error.strerror or "") from None
     if data[:4] == b"PK\x03\x04" or path.suffix.lower() in (".xlsx", ".xlsm"):
-        return read_xlsx(path, data)
-    return read_csv(path, data)
+        return read_xlsx(path, data, is_header)
+    return read_csv(path, data, is_header)

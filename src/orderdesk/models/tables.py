@@ -135,6 +135,11 @@ class Order(SQLModel, table=True):
     carrier: str = Field(default="", max_length=20, sa_column_kwargs={"server_default": ""})
     service: str = Field(default="", max_length=40, sa_column_kwargs={"server_default": ""})
     tracking: str | None = Field(default=None, max_length=40)
+    # The carrier's latest word on the parcel (kept here so the problems queue and the
+    # track list read one row per order, not the whole event history).
+    track_at: datetime | None = _when_field()
+    track_status: str = Field(default="", max_length=60, sa_column_kwargs={"server_default": ""})
+    track_outcome: str = Field(default="", max_length=12, sa_column_kwargs={"server_default": ""})
     search_key: str = Field(default="", max_length=500)
     created_at: datetime = _now_field()
     updated_at: datetime = _now_field()
@@ -237,6 +242,94 @@ class OrderPrint(SQLModel, table=True):
     times: int = 1
 
 
+class TrackingEvent(SQLModel, table=True):
+    """One status event of a parcel, from a carrier's file or typed by the seller.
+
+    The same carrier status at the same moment is the same event, so importing a file
+    twice adds nothing.
+    """
+
+    __tablename__ = "tracking_events"
+    __table_args__ = (
+        sa.UniqueConstraint("order_id", "carrier_status", "at", name="uq_tracking_event"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="orders.id", index=True)
+    carrier: str = Field(max_length=20)
+    at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    carrier_status: str = Field(max_length=60)
+    outcome: str = Field(max_length=12)
+    location: str = Field(default="", max_length=200)
+    note: str = Field(default="", max_length=500)
+    source: str = Field(default="file", max_length=10)  # file | manual
+    recorded_at: datetime = _now_field()
+
+
+class Handover(SQLModel, table=True):
+    """Parcels handed to one carrier's courier in one go (bàn giao)."""
+
+    __tablename__ = "handovers"
+
+    id: int | None = Field(default=None, primary_key=True)
+    carrier: str = Field(max_length=20)
+    state: str = Field(default="open", max_length=10)  # open | closed
+    opened_at: datetime = _now_field()
+    closed_at: datetime | None = _when_field()
+
+
+class HandoverParcel(SQLModel, table=True):
+    __tablename__ = "handover_parcels"
+
+    handover_id: int = Field(foreign_key="handovers.id", primary_key=True)
+    order_id: int = Field(foreign_key="orders.id", primary_key=True, index=True)
+    position: int
+    scanned_at: datetime | None = _when_field()
+
+
+class CodLine(SQLModel, table=True):
+    """One line of a carrier's COD statement. The same line read twice is one line."""
+
+    __tablename__ = "cod_lines"
+    __table_args__ = (
+        sa.UniqueConstraint("carrier", "ref", "cod", "fees", "paid", name="uq_cod_line"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    carrier: str = Field(max_length=20)
+    ref: str = Field(max_length=60)  # the tracking number or order code as the line gives it
+    order_id: int | None = Field(default=None, foreign_key="orders.id", index=True)
+    statement: str = Field(default="", max_length=200)
+    cod: int = 0
+    fees: int = 0
+    paid: int = 0
+    imported_at: datetime = _now_field()
+
+
+class CodRemit(SQLModel, table=True):
+    """An order's COD as the statements add up: what came back, against what was due."""
+
+    __tablename__ = "cod_remits"
+
+    order_id: int = Field(foreign_key="orders.id", primary_key=True)
+    expected: int = 0
+    collected: int = 0
+    fees: int = 0
+    paid: int = 0
+    difference: int = 0  # expected − (paid + fees); not 0 is a problem
+    reconciled_at: datetime = _now_field()
+
+
+class ProblemSnooze(SQLModel, table=True):
+    """A problem the seller has acted on (a call noted): hidden until `until`."""
+
+    __tablename__ = "problem_snoozes"
+
+    order_id: int = Field(foreign_key="orders.id", primary_key=True)
+    rule: str = Field(max_length=20, primary_key=True)
+    until: datetime = Field(sa_type=UTCDateTime, nullable=False)
+
+
 class CodeCounter(SQLModel, table=True):
     """The last sequence number handed out per order-code prefix (`DH2611`)."""
 
@@ -248,7 +341,11 @@ class CodeCounter(SQLModel, table=True):
 
 __all__ = [
     "Action",
+    "CodLine",
+    "CodRemit",
     "CodeCounter",
+    "Handover",
+    "HandoverParcel",
     "Customer",
     "Order",
     "OrderCheck",
@@ -257,7 +354,9 @@ __all__ = [
     "OrderPrint",
     "PrintJob",
     "PrintJobOrder",
+    "ProblemSnooze",
     "Product",
     "Stock",
     "StockMove",
+    "TrackingEvent",
 ]

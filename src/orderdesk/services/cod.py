@@ -1,0 +1,301 @@
+"""COD reconciliation: does every đồng a courier collected come back?
+
+A statement line is matched to an order by tracking number, else by our order code. Per
+order: expected (the order's COD), collected, fees deducted, paid to the shop, and the
+difference expected − (paid + fees); a difference that is not 0 is a problem. Lines are
+stored once (the same line read twice is one line), so importing a statement again, or a
+later statement repeating lines, changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from orderdesk.carriers import REGISTRY, Carrier
+from orderdesk.db import dialect_insert
+from orderdesk.io.carrier_files import CodRow
+from orderdesk.models.enums import OrderStatus, PaymentMethod
+from orderdesk.models.reads import Jsonable
+from orderdesk.models.tables import CodLine, CodRemit, Order
+from orderdesk.timeutil import utcnow
+
+_o = Order.__table__  # type: ignore[attr-defined]
+_cl = CodLine.__table__  # type: ignore[attr-defined]
+_cr = CodRemit.__table__  # type: ignore[attr-defined]
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Reconciled(Jsonable):
+    """One order as the statements add up."""
+
+    code: str
+    tracking: str
+    expected: int
+    collected: int
+    fees: int
+    paid: int
+    difference: int
+
+
+@dataclass(frozen=True)
+class Unmatched(Jsonable):
+    row: int
+    ref: str
+    cod: int
+    paid: int
+
+
+@dataclass(frozen=True)
+class Missing(Jsonable):
+    """Delivered with COD to collect, and on no statement yet."""
+
+    code: str
+    tracking: str
+    name: str
+    cod: int
+    delivered_at: datetime
+    days: int
+
+
+@dataclass
+class CodReport(Jsonable):
+    carrier: str
+    statement: str
+    lines: int = 0
+    new_lines: int = 0
+    repeated: int = 0
+    orders: list[Reconciled] = field(default_factory=list)
+    unmatched: list[Unmatched] = field(default_factory=list)
+    missing: list[Missing] = field(default_factory=list)
+
+    @property
+    def expected(self) -> int:
+        return sum(o.expected for o in self.orders)
+
+    @property
+    def paid(self) -> int:
+        return sum(o.paid for o in self.orders)
+
+    @property
+    def fees(self) -> int:
+        return sum(o.fees for o in self.orders)
+
+    @property
+    def difference(self) -> int:
+        return sum(o.difference for o in self.orders)
+
+
+def _find(session: Session, column: sa.Column[str], refs: set[str]) -> dict[str, tuple[int, str]]:
+    values = sorted(r for r in refs if r)
+    found: dict[str, tuple[int, str]] = {}
+    conn = session.connection()
+    for start in range(0, len(values), _CHUNK):
+        query = sa.select(_o.c.id, _o.c.code, column).where(
+            column.in_(values[start : start + _CHUNK])
+        )
+        for oid, code, value in conn.execute(query):
+            found[value] = (oid, code)
+    return found
+
+
+def apply_lines(
+    session: Session,
+    carrier: Carrier,
+    rows: Sequence[CodRow],
+    *,
+    statement: str = "",
+    default_carrier: str = "ghn",
+    now: datetime | None = None,
+) -> CodReport:
+    moment = now or utcnow()
+    conn = session.connection()
+    report = CodReport(carrier=carrier.id, statement=statement, lines=len(rows))
+    by_number = _find(session, _o.c.tracking, {r.tracking for r in rows})
+    by_code = _find(session, _o.c.code, {r.code for r in rows})
+    touched: set[int] = set()
+    insert = dialect_insert(session)
+    for r in rows:
+        match = by_number.get(r.tracking) if r.tracking else None
+        if match is None and r.code:
+            match = by_code.get(r.code)
+        ref = r.tracking or r.code
+        result = conn.execute(
+            insert(_cl)
+            .values(
+                carrier=carrier.id,
+                ref=ref[:60],
+                order_id=match[0] if match else None,
+                statement=r.statement or statement,
+                cod=r.cod,
+                fees=r.fees,
+                paid=r.paid,
+                imported_at=moment,
+            )
+            .on_conflict_do_nothing()
+        )
+        if result.rowcount:
+            report.new_lines += 1
+        else:
+            report.repeated += 1
+        if match:
+            touched.add(match[0])
+        else:
+            report.unmatched.append(Unmatched(r.row, ref, r.cod, r.paid))
+    report.orders = _recompute(session, touched, moment)
+    report.missing = missing(session, carrier.id, default_carrier=default_carrier, now=moment)
+    return report
+
+
+def _recompute(session: Session, order_ids: set[int], now: datetime) -> list[Reconciled]:
+    """Add up every stored line of these orders; store and return the result."""
+    conn = session.connection()
+    ids = sorted(order_ids)
+    result: list[Reconciled] = []
+    insert = dialect_insert(session)
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        sums = conn.execute(
+            sa.select(
+                _o.c.id,
+                _o.c.code,
+                _o.c.tracking,
+                _o.c.cod,
+                sa.func.sum(_cl.c.cod),
+                sa.func.sum(_cl.c.fees),
+                sa.func.sum(_cl.c.paid),
+            )
+            .join(_cl, _cl.c.order_id == _o.c.id)
+            .where(_o.c.id.in_(chunk))
+            .group_by(_o.c.id)
+            .order_by(_o.c.code)
+        ).all()
+        for oid, code, number, expected, collected, fees, paid in sums:
+            item = Reconciled(
+                code=code,
+                tracking=number or "",
+                expected=expected,
+                collected=collected,
+                fees=fees,
+                paid=paid,
+                difference=expected - (paid + fees),
+            )
+            values = {
+                "expected": item.expected,
+                "collected": item.collected,
+                "fees": item.fees,
+                "paid": item.paid,
+                "difference": item.difference,
+                "reconciled_at": now,
+            }
+            conn.execute(
+                insert(_cr)
+                .values(order_id=oid, **values)
+                .on_conflict_do_update(index_elements=["order_id"], set_=values)
+            )
+            result.append(item)
+    return result
+
+
+def missing(
+    session: Session, carrier_id: str, *, default_carrier: str = "ghn", now: datetime | None = None
+) -> list[Missing]:
+    """This carrier's delivered COD orders that no statement has paid yet, oldest first."""
+    moment = now or utcnow()
+    carrier_match = (
+        sa.or_(_o.c.carrier == carrier_id, _o.c.carrier == "")
+        if carrier_id == default_carrier
+        else _o.c.carrier == carrier_id
+    )
+    rows = session.connection().execute(
+        sa.select(_o.c.code, _o.c.tracking, _o.c.name, _o.c.cod, _o.c.delivered_at)
+        .where(
+            _o.c.status == OrderStatus.DELIVERED,
+            _o.c.payment == PaymentMethod.COD,
+            _o.c.cod > 0,
+            carrier_match,
+            ~sa.exists().where(_cr.c.order_id == _o.c.id),
+        )
+        .order_by(_o.c.delivered_at)
+    )
+    return [
+        Missing(
+            r.code, r.tracking or "", r.name, r.cod, r.delivered_at, (moment - r.delivered_at).days
+        )
+        for r in rows
+    ]
+
+
+def import_statement(
+    session: Session,
+    path: Path,
+    *,
+    carrier: str = "auto",
+    default_carrier: str = "ghn",
+    now: datetime | None = None,
+) -> CodReport:
+    from orderdesk.io.carrier_files import read_cod
+
+    found, rows = read_cod(path, carrier)
+    return apply_lines(
+        session, found, rows, statement=path.stem, default_carrier=default_carrier, now=now
+    )
+
+
+@dataclass(frozen=True)
+class StatementRead(Jsonable):
+    carrier: str
+    statement: str
+    lines: int
+    matched: int
+    paid: int
+    fees: int
+    imported_at: datetime
+
+
+def statements(session: Session) -> list[StatementRead]:
+    """Every statement read so far, newest first."""
+    rows = session.connection().execute(
+        sa.select(
+            _cl.c.carrier,
+            _cl.c.statement,
+            sa.func.count(),
+            sa.func.count(_cl.c.order_id),
+            sa.func.sum(_cl.c.paid),
+            sa.func.sum(_cl.c.fees),
+            sa.func.max(_cl.c.imported_at),
+        )
+        .group_by(_cl.c.carrier, _cl.c.statement)
+        .order_by(sa.func.max(_cl.c.imported_at).desc())
+    )
+    return [StatementRead(*r) for r in rows]
+
+
+def statement_orders(session: Session, carrier: str, statement: str) -> list[Reconciled]:
+    """The orders a statement paid, each as all statements add it up."""
+    rows = session.connection().execute(
+        sa.select(_o.c.code, _o.c.tracking, _cr)
+        .join(_cr, _cr.c.order_id == _o.c.id)
+        .where(
+            _o.c.id.in_(
+                sa.select(_cl.c.order_id).where(
+                    _cl.c.carrier == carrier, _cl.c.statement == statement
+                )
+            )
+        )
+        .order_by(_cr.c.difference == 0, _o.c.code)
+    )
+    return [
+        Reconciled(r.code, r.tracking or "", r.expected, r.collected, r.fees, r.paid, r.difference)
+        for r in rows
+    ]
+
+
+def carrier_name(cid: str) -> str:
+    return REGISTRY[cid].name if cid in REGISTRY else cid

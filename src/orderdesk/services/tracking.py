@@ -1,0 +1,478 @@
+"""Tracking: each parcel's number, its carrier's status events, and what they do.
+
+A carrier status becomes an `Outcome`; the outcome moves the order through the state
+machine (`services.orders._transition`, so stock and history follow the usual path):
+a parcel the carrier has is `shipped`, then `delivered`, `delivery_failed`, `returning`
+or `returned` (stock back on the shelf). Events older than the parcel's latest one are
+kept in its history but move nothing, so files may arrive in any order.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from types import SimpleNamespace
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from orderdesk.carriers import REGISTRY, Carrier, Outcome, StatusRow
+from orderdesk.errors import ImportRejected, RowError
+from orderdesk.models.enums import Action, OrderStatus
+from orderdesk.models.reads import Jsonable
+from orderdesk.models.tables import Order, OrderLine, TrackingEvent
+from orderdesk.services.orders import _load, _record, _row, _transition
+from orderdesk.text import clean
+from orderdesk.timeutil import utcnow
+from orderdesk.validation import fail, optional_text
+
+S = OrderStatus
+_o = Order.__table__  # type: ignore[attr-defined]
+_l = OrderLine.__table__  # type: ignore[attr-defined]
+_te = TrackingEvent.__table__  # type: ignore[attr-defined]
+_CHUNK = 500
+
+_EVENT_INSERT = sa.insert(_te)
+_SET_TRACK = (
+    sa.update(_o)
+    .where(_o.c.id == sa.bindparam("oid"))
+    .values(
+        track_at=sa.bindparam("t_at", type_=_o.c.track_at.type),
+        track_status=sa.bindparam("t_status"),
+        track_outcome=sa.bindparam("t_outcome"),
+    )
+)
+_LINES_OF = (
+    sa.select(_l).where(_l.c.order_id.in_(sa.bindparam("oids", expanding=True))).order_by(_l.c.id)
+)
+
+# What each outcome asks of an order in each status: the actions to run, in order.
+# A status missing here means the outcome moves nothing (the event is still kept).
+_STEPS: dict[Outcome, dict[OrderStatus, tuple[Action, ...]]] = {
+    Outcome.TRANSIT: {
+        S.PACKED: (Action.SHIP,),
+        S.DELIVERY_FAILED: (Action.REDELIVER,),
+    },
+    Outcome.DELIVERED: {
+        S.PACKED: (Action.SHIP, Action.DELIVER),
+        S.SHIPPED: (Action.DELIVER,),
+        S.DELIVERY_FAILED: (Action.DELIVER,),
+    },
+    Outcome.FAILED: {
+        S.PACKED: (Action.SHIP, Action.FAIL_DELIVERY),
+        S.SHIPPED: (Action.FAIL_DELIVERY,),
+    },
+    Outcome.RETURNING: {
+        S.PACKED: (Action.SHIP, Action.START_RETURN),
+        S.SHIPPED: (Action.START_RETURN,),
+        S.DELIVERY_FAILED: (Action.START_RETURN,),
+    },
+    Outcome.RETURNED: {
+        S.PACKED: (Action.SHIP, Action.MARK_RETURNED),
+        S.SHIPPED: (Action.MARK_RETURNED,),
+        S.DELIVERY_FAILED: (Action.MARK_RETURNED,),
+        S.RETURNING: (Action.MARK_RETURNED,),
+    },
+}
+# Outcomes that fit an order already where they would lead: nothing to do, nothing odd.
+_ALREADY: dict[Outcome, frozenset[OrderStatus]] = {
+    Outcome.INFO: frozenset(OrderStatus),
+    Outcome.PROBLEM: frozenset(OrderStatus),
+    Outcome.TRANSIT: frozenset({S.SHIPPED, S.RETURNING}),
+    Outcome.DELIVERED: frozenset({S.DELIVERED}),
+    Outcome.FAILED: frozenset({S.DELIVERY_FAILED}),
+    Outcome.RETURNING: frozenset({S.RETURNING}),
+    Outcome.RETURNED: frozenset({S.RETURNED}),
+}
+
+
+def carrier_of(order_carrier: str, default_carrier: str) -> Carrier:
+    return REGISTRY.get(order_carrier or default_carrier) or REGISTRY["self"]
+
+
+# ---------------------------------------------------------------------------- numbers
+
+
+def check_number(session: Session, carrier: Carrier, text: str, *, order_id: int | None) -> str:
+    """The stored form of a tracking number, or a refusal naming what is wrong."""
+    number = carrier.tracking_number(text)
+    if not number:
+        raise fail("tracking", "err.required")
+    if not carrier.fits(number):
+        raise fail(
+            "tracking",
+            "err.tracking.shape",
+            number=number,
+            carrier=carrier.name,
+            shape=carrier.tracking_shape,
+        )
+    query = sa.select(_o.c.code).where(_o.c.tracking == number)
+    if order_id is not None:
+        query = query.where(_o.c.id != order_id)
+    other = session.connection().execute(query).scalar()
+    if other:
+        raise fail("tracking", "err.tracking.taken", number=number, code=other)
+    return number
+
+
+def set_number(
+    session: Session,
+    code: str,
+    number: str,
+    *,
+    carrier: str | None = None,
+    default_carrier: str = "ghn",
+    now: datetime | None = None,
+) -> str:
+    """Give the order its tracking number (typed, scanned or from a file); returns it as
+    stored. `carrier` also changes the order's carrier; otherwise its own is used."""
+    order = _load(session, code)
+    cid = clean(carrier or "").lower() or order.carrier or default_carrier
+    if cid not in REGISTRY:
+        raise fail("carrier", "err.carrier.unknown", carrier=cid, known=", ".join(REGISTRY))
+    stored = check_number(session, REGISTRY[cid], number, order_id=order.id)
+    changes = {"tracking": stored}
+    if carrier or not order.carrier:
+        changes["carrier"] = cid
+    session.connection().execute(sa.update(_o).where(_o.c.id == order.id).values(**changes))
+    _record(session, order.id, "shipping", None, None, now or utcnow(), **changes)
+    return stored
+
+
+# ---------------------------------------------------------------------------- events
+
+
+@dataclass(frozen=True)
+class TrackEventRead(Jsonable):
+    at: datetime
+    carrier: str
+    carrier_status: str
+    outcome: str
+    location: str
+    note: str
+    source: str
+
+
+def timeline(session: Session, code: str) -> list[TrackEventRead]:
+    """The parcel's events, newest first."""
+    order = _load(session, code)
+    rows = session.connection().execute(
+        sa.select(_te).where(_te.c.order_id == order.id).order_by(_te.c.at.desc(), _te.c.id.desc())
+    )
+    return [
+        TrackEventRead(r.at, r.carrier, r.carrier_status, r.outcome, r.location, r.note, r.source)
+        for r in rows
+    ]
+
+
+@dataclass
+class Applied:
+    """What one batch of events did."""
+
+    events: int = 0
+    repeated: int = 0
+    moved: Counter[str] = field(default_factory=Counter)  # status reached → orders
+    numbers: int = 0
+    # Events kept in the history that could not move their order (e.g. a delivery
+    # reported for an order still being confirmed): row, order code, status, outcome.
+    not_moved: list[tuple[int, str, str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Event:
+    row: int
+    order: SimpleNamespace
+    status: str
+    outcome: Outcome
+    at: datetime
+    location: str
+    note: str
+    source: str
+
+
+def _apply(
+    session: Session,
+    carrier: Carrier,
+    events: Sequence[_Event],
+    applied: Applied,
+    now: datetime,
+) -> None:
+    """Store new events and move their orders; `events` may hold many orders."""
+    conn = session.connection()
+    by_order: dict[int, list[_Event]] = defaultdict(list)
+    for event in events:
+        by_order[event.order.id].append(event)
+    # Keys already stored, so a file read twice adds nothing.
+    known: set[tuple[int, str, datetime]] = set()
+    ids = sorted(by_order)
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        known.update(
+            (r.order_id, r.carrier_status, r.at)
+            for r in conn.execute(
+                sa.select(_te.c.order_id, _te.c.carrier_status, _te.c.at).where(
+                    _te.c.order_id.in_(chunk)
+                )
+            )
+        )
+    fresh: list[_Event] = []
+    for oid in ids:
+        for event in sorted(by_order[oid], key=lambda e: (e.at, e.row)):
+            key = (oid, event.status, event.at)
+            if key in known:
+                applied.repeated += 1
+                continue
+            known.add(key)
+            fresh.append(event)
+    if not fresh:
+        return
+    conn.execute(
+        _EVENT_INSERT,
+        [
+            {
+                "order_id": e.order.id,
+                "carrier": carrier.id,
+                "at": e.at,
+                "carrier_status": e.status,
+                "outcome": e.outcome.value,
+                "location": e.location,
+                "note": e.note,
+                "source": e.source,
+                "recorded_at": now,
+            }
+            for e in fresh
+        ],
+    )
+    applied.events += len(fresh)
+    lines = _lines_for(session, {e.order.id for e in fresh if _needs_lines(e)})
+    latest: dict[int, _Event] = {}
+    for event in fresh:
+        order = event.order
+        if order.track_at is not None and event.at < order.track_at:
+            continue  # older than what we already know: history only
+        latest[order.id] = event
+        order.track_at = event.at
+        _move(session, event, lines.get(order.id, []), applied, now)
+    if latest:
+        conn.execute(
+            _SET_TRACK,
+            [
+                {
+                    "oid": oid,
+                    "t_at": e.at,
+                    "t_status": e.status[:60],
+                    "t_outcome": e.outcome.value,
+                }
+                for oid, e in latest.items()
+            ],
+        )
+
+
+def _needs_lines(event: _Event) -> bool:
+    steps = _STEPS.get(event.outcome, {}).get(event.order.status, ())
+    return Action.SHIP in steps or Action.MARK_RETURNED in steps
+
+
+def _lines_for(session: Session, order_ids: Iterable[int]) -> dict[int, list[SimpleNamespace]]:
+    ids = sorted(order_ids)
+    found: dict[int, list[SimpleNamespace]] = defaultdict(list)
+    for start in range(0, len(ids), _CHUNK):
+        for r in session.connection().execute(_LINES_OF, {"oids": ids[start : start + _CHUNK]}):
+            found[r.order_id].append(_row(r))
+    return found
+
+
+def _move(
+    session: Session,
+    event: _Event,
+    lines: list[SimpleNamespace],
+    applied: Applied,
+    now: datetime,
+) -> None:
+    order = event.order
+    steps = _STEPS.get(event.outcome, {}).get(order.status)
+    if steps is None:
+        if order.status not in _ALREADY[event.outcome]:
+            applied.not_moved.append((event.row, order.code, order.status, event.outcome))
+        return
+    # The order's history says when the carrier did it (never later than now: a courier's
+    # phone with a wrong clock must not date a delivery in the future).
+    when = min(event.at, now)
+    for action in steps:
+        _transition(
+            session,
+            order,
+            lines,
+            action,
+            when,
+            carrier_status=event.status,
+            source=event.source,
+            note=event.note or None,
+        )
+    applied.moved[order.status] += 1
+
+
+def add_event(
+    session: Session,
+    code: str,
+    outcome: Outcome,
+    *,
+    note: str = "",
+    location: str = "",
+    at: datetime | None = None,
+    default_carrier: str = "ghn",
+    now: datetime | None = None,
+) -> Applied:
+    """An event the seller enters by hand (a phone call with the courier, a parcel back
+    at the counter); it moves the order exactly as the same word from a file would."""
+    moment = now or utcnow()
+    order = _load(session, code)
+    carrier = carrier_of(order.carrier, default_carrier)
+    text = optional_text(note, "note", max_len=500)
+    where = optional_text(location, "location", max_len=200)
+    applied = Applied()
+    steps = _STEPS.get(outcome, {}).get(order.status)
+    if steps is None and order.status not in _ALREADY[outcome]:
+        raise fail(
+            "outcome", "err.tracking.not_now", code=order.code, status=order.status, outcome=outcome
+        )
+    event = _Event(0, order, f"({outcome.value})", outcome, at or moment, where, text, "manual")
+    _apply(session, carrier, [event], applied, moment)
+    return applied
+
+
+# ---------------------------------------------------------------------------- files
+
+
+@dataclass
+class ImportReport(Applied):
+    carrier: str = ""
+    rows: int = 0
+    skipped: list[RowError] = field(default_factory=list)
+
+
+class UnknownRows(ImportRejected):
+    """Rows with a status or an order orderdesk does not know; nothing was applied."""
+
+    def __init__(self, path: str, errors: list[RowError]) -> None:
+        super().__init__(path, errors)
+        self.key = "err.tracking.unknown_rows"
+
+
+def _orders_for(
+    session: Session, column: sa.Column[str], refs: Iterable[str]
+) -> dict[str, SimpleNamespace]:
+    values = sorted({r for r in refs if r})
+    found: dict[str, SimpleNamespace] = {}
+    conn = session.connection()
+    for start in range(0, len(values), _CHUNK):
+        for r in conn.execute(sa.select(_o).where(column.in_(values[start : start + _CHUNK]))):
+            order = _row(r)
+            found[getattr(order, column.key)] = order
+    return found
+
+
+def apply_rows(
+    session: Session,
+    carrier: Carrier,
+    rows: Sequence[StatusRow],
+    *,
+    path: str = "",
+    skip_unknown: bool = False,
+    extra_statuses: Mapping[str, Outcome] | None = None,
+    now: datetime | None = None,
+) -> ImportReport:
+    """Apply a carrier's status rows (from a file, or later from an online source).
+
+    A row whose status the carrier's table does not know, or whose order is not in the
+    shop, is reported with its row number; then nothing is applied unless `skip_unknown`.
+    A row naming our order code and a tracking number gives an order without a number
+    its number.
+    """
+    moment = now or utcnow()
+    report = ImportReport(carrier=carrier.id, rows=len(rows))
+    by_number = _orders_for(session, _o.c.tracking, (r.tracking for r in rows))
+    by_code = _orders_for(session, _o.c.code, (r.code for r in rows))
+    # One object per order, so a status reached by one row is seen by the next.
+    same: dict[int, SimpleNamespace] = {}
+    for order in list(by_number.values()) + list(by_code.values()):
+        same.setdefault(order.id, order)
+    events: list[_Event] = []
+    numbers: dict[int, tuple[int, str]] = {}
+    problems: list[RowError] = []
+    f = carrier.status_fields
+    ref_column = (f.tracking or f.code)[0]
+    for r in rows:
+        found = by_number.get(r.tracking) if r.tracking else None
+        if found is None and r.code:
+            found = by_code.get(r.code)
+        if found is None:
+            problems.append(
+                RowError(r.row, ref_column, "import.order_unknown", {"ref": r.tracking or r.code})
+            )
+            continue
+        order = same[found.id]
+        outcome = carrier.outcome(r.status, extra_statuses)
+        if outcome is None:
+            problems.append(
+                RowError(r.row, f.status[0], "import.status_unknown",
+                    {"status": r.status, "carrier": carrier.name},
+                )
+            )
+            continue
+        if r.tracking and not order.tracking and order.id not in numbers:
+            if not carrier.fits(r.tracking) or r.tracking in by_number:
+                problems.append(
+                    RowError(r.row, f.tracking[0], "err.tracking.shape",
+                        {
+                            "number": r.tracking,
+                            "carrier": carrier.name,
+                            "shape": carrier.tracking_shape,
+                        },
+                    )
+                )
+                continue
+            numbers[order.id] = (r.row, r.tracking)
+        events.append(
+            _Event(r.row, order, r.status[:60], outcome, r.at, r.location, r.note, "file")
+        )
+    if problems and not skip_unknown:
+        raise UnknownRows(path, problems)
+    report.skipped = problems
+    conn = session.connection()
+    for oid, (_, number) in numbers.items():
+        order = same[oid]
+        conn.execute(
+            sa.update(_o).where(_o.c.id == oid).values(tracking=number, carrier=carrier.id)
+        )
+        order.tracking = number
+        _record(session, oid, "shipping", None, None, moment, tracking=number, carrier=carrier.id)
+    report.numbers = len(numbers)
+    _apply(session, carrier, events, report, moment)
+    return report
+
+
+def import_file(
+    session: Session,
+    path: Path,
+    *,
+    carrier: str = "auto",
+    skip_unknown: bool = False,
+    extra_statuses: Mapping[str, Mapping[str, Outcome]] | None = None,
+    now: datetime | None = None,
+) -> ImportReport:
+    from orderdesk.io.carrier_files import read_status
+
+    found, rows = read_status(path, carrier)
+    return apply_rows(
+        session,
+        found,
+        rows,
+        path=str(path),
+        skip_unknown=skip_unknown,
+        extra_statuses=(extra_statuses or {}).get(found.id),
+        now=now,
+    )

@@ -1106,3 +1106,11 @@ def console() -> None:
             pass
     logging.shutdown()
     os._exit(code)
+
+
+# Steps 3–4 past printing live in their own module; imported last, as it uses the helpers
+# above.
+from orderdesk.cli_track import COMMANDS as _TRACK_COMMANDS  # noqa: E402
+
+for _command in _TRACK_COMMANDS:
+    cli.add_command(_command)

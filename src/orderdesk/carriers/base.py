@@ -94,7 +94,6 @@ class Carrier:
     name: str
     services: tuple[tuple[str, str], ...]  # (code, display name)
     tracking_pattern: re.Pattern[str]
-    tracking_shape: str  # what a number looks like, for the refusal message
     inspection: Mapping[Inspection, str]  # the carrier's own wording, printed and uploaded
     tracking_url: str  # with {number}; "" when there is nothing to look up
     upload_columns: tuple[UploadColumn, ...]

@@ -22,7 +22,6 @@ CARRIER = Carrier(
     name="Giao Hàng Nhanh (GHN)",
     services=(("2", "Hàng nhẹ"), ("5", "Hàng nặng")),
     tracking_pattern=re.compile(r"[A-Z0-9]{5,10}"),
-    tracking_shape="5–10 letters and digits, e.g. GYLXD8TU",
     inspection={
         Inspection.VIEW: "CHOXEMHANGKHONGTHU",
         Inspection.TRY: "CHOTHUHANG",

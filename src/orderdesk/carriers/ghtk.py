@@ -31,7 +31,6 @@ CARRIER = Carrier(
     name="Giao Hàng Tiết Kiệm (GHTK)",
     services=(("road", "Đường bộ"), ("fly", "Đường bay"), ("xteam", "Xfast")),
     tracking_pattern=re.compile(r"\d{8,10}"),
-    tracking_shape="8–10 digits, or a label id like S22749126.SGP39-J31.1375835526",
     inspection={
         Inspection.VIEW: "Cho xem hàng, không cho thử",
         Inspection.TRY: "Cho thử hàng",

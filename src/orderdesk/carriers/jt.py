@@ -24,7 +24,6 @@ CARRIER = Carrier(
     name="J&T Express",
     services=(("EZ", "Chuyển phát tiêu chuẩn"), ("FAST", "Nhanh")),
     tracking_pattern=re.compile(r"8\d{11}"),
-    tracking_shape="12 digits starting with 8",
     inspection={
         Inspection.VIEW: "Cho xem hàng",
         Inspection.TRY: "Cho thử hàng",

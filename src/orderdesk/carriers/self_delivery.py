@@ -23,7 +23,6 @@ CARRIER = Carrier(
     name="Tự giao / Self delivery",
     services=(("local", "Nội thành"),),
     tracking_pattern=re.compile(r"[A-Z0-9][A-Z0-9-]{4,28}[A-Z0-9]"),
-    tracking_shape="6–30 letters, digits or dashes",
     inspection={
         Inspection.VIEW: "Cho xem hàng",
         Inspection.TRY: "Cho thử hàng",

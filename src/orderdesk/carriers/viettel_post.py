@@ -57,7 +57,6 @@ CARRIER = Carrier(
     name="Viettel Post",
     services=(("VCN", "Chuyển phát nhanh"), ("VTK", "Tiết kiệm"), ("LCOD", "TMĐT đồng giá")),
     tracking_pattern=re.compile(r"\d{9,15}"),
-    tracking_shape="9–15 digits",
     inspection={
         Inspection.VIEW: "Cho xem hàng, không cho thử",
         Inspection.TRY: "Cho thử hàng",

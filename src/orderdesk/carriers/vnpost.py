@@ -22,7 +22,6 @@ CARRIER = Carrier(
     name="VNPost",
     services=(("EMS", "EMS"), ("BK", "Bưu kiện"), ("TMDT", "TMĐT")),
     tracking_pattern=re.compile(r"[A-Z]{2}\d{9}VN"),
-    tracking_shape="two letters, 9 digits and VN, e.g. EB123456789VN",
     inspection={
         Inspection.VIEW: "Cho xem hàng",
         Inspection.TRY: "Cho thử hàng",

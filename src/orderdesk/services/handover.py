@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from types import SimpleNamespace
 
 import sqlalchemy as sa
@@ -18,10 +19,12 @@ from sqlmodel import Session
 
 from orderdesk.carriers import REGISTRY
 from orderdesk.errors import NotFound, OrderdeskError
-from orderdesk.io.carrier_files import UploadRow
+from orderdesk.io.carrier_files import UploadRow, write_upload
 from orderdesk.models.enums import Action, OrderStatus
 from orderdesk.models.reads import Jsonable
 from orderdesk.models.tables import Handover, HandoverParcel, Order, OrderLine, Product
+from orderdesk.printing.documents import Shop
+from orderdesk.printing.manifest import Manifest, ManifestRow, write_manifest
 from orderdesk.services.orders import _lines, _load, _transition
 from orderdesk.text import clean
 from orderdesk.timeutil import utcnow
@@ -386,3 +389,48 @@ def upload_rows(session: Session, hid: int) -> list[UploadRow]:
             )
         )
     return rows
+
+
+def manifest(handover: HandoverRead, shop: Shop) -> Manifest:
+    """The handover as its manifest prints it: ticks only once it is closed."""
+    closed = handover.state == "closed"
+    return Manifest(
+        shop=shop,
+        carrier_name=REGISTRY[handover.carrier].name,
+        number=handover.number,
+        at=handover.closed_at or handover.opened_at,
+        rows=[
+            ManifestRow(
+                code=p.code,
+                tracking=p.tracking,
+                name=p.name,
+                phone=p.phone,
+                address=p.address,
+                cod=p.cod,
+                weight_g=p.weight_g,
+                scanned=p.scanned,
+            )
+            for p in (handover.scanned if closed else handover.parcels)
+        ],
+        closed=closed,
+    )
+
+
+@dataclass(frozen=True)
+class Files:
+    manifest: Path
+    upload: Path
+    pages: int
+
+
+def write_files(session: Session, hid: int, shop: Shop, folder: Path) -> Files:
+    """The manifest PDF and the carrier's bulk-upload sheet, named after the handover."""
+    handover = get(session, hid)
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = f"{handover.number}-{handover.carrier}"
+    pdf = folder / f"{stem}.pdf"
+    pages = write_manifest(pdf, manifest(handover, shop))
+    upload = write_upload(
+        folder / f"{stem}-upload", REGISTRY[handover.carrier], upload_rows(session, hid)
+    )
+    return Files(pdf, upload, pages)

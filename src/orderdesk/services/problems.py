@@ -100,6 +100,9 @@ _COLUMNS = (
     _o.c.deliver_by,
     _o.c.delivered_at,
     _o.c.shipped_at,
+    _o.c.delivery_failed_at,
+    _o.c.returning_at,
+    _o.c.created_at,
     _o.c.cod,
 )
 _IN_TRANSIT = (S.SHIPPED, S.DELIVERY_FAILED, S.RETURNING)
@@ -165,9 +168,9 @@ def queue(
     for r in conn.execute(sa.select(*_COLUMNS).where(_o.c.status.in_(_IN_TRANSIT))):
         carrier = r.carrier or default_carrier
         if r.status is S.DELIVERY_FAILED:
-            add(Rule.FAILED, r)
+            add(Rule.FAILED, r, since=r.delivery_failed_at)
         elif r.status is S.RETURNING:
-            add(Rule.RETURNING, r)
+            add(Rule.RETURNING, r, since=r.returning_at)
         last = r.track_at or r.shipped_at or r.updated_at
         if r.status is not S.DELIVERY_FAILED and moment - last > timedelta(
             days=days.get(carrier, 3)
@@ -210,7 +213,7 @@ def queue(
                 _o.c.phone.in_(sorted(refusers)),
             )
         ):
-            add(Rule.RISKY, r, str(refusers[r.phone]))
+            add(Rule.RISKY, r, str(refusers[r.phone]), since=r.created_at)
     order = {rule: i for i, rule in enumerate(Rule)}
     found.sort(key=lambda p: (order[p.rule], -p.age_days, p.code))
     return found

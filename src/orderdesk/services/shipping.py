@@ -45,9 +45,7 @@ def assign(
     if tracking is not None:
         if clean(tracking):
             cid = changes.get("carrier") or order.carrier or default_carrier
-            changes["tracking"] = check_number(
-                session, REGISTRY[cid], tracking, order_id=order.id
-            )
+            changes["tracking"] = check_number(session, REGISTRY[cid], tracking, order_id=order.id)
         else:
             changes["tracking"] = None
     if not changes:

@@ -21,6 +21,7 @@ from sqlmodel import Session
 
 from orderdesk.carriers import REGISTRY, Carrier, Outcome, StatusRow
 from orderdesk.errors import ImportRejected, RowError
+from orderdesk.i18n import t
 from orderdesk.models.enums import Action, OrderStatus
 from orderdesk.models.reads import Jsonable
 from orderdesk.models.tables import Order, OrderLine, TrackingEvent
@@ -107,7 +108,7 @@ def check_number(session: Session, carrier: Carrier, text: str, *, order_id: int
             "err.tracking.shape",
             number=number,
             carrier=carrier.name,
-            shape=carrier.tracking_shape,
+            shape=t("carrier_shape." + carrier.id),
         )
     query = sa.select(_o.c.code).where(_o.c.tracking == number)
     if order_id is not None:
@@ -418,7 +419,10 @@ def apply_rows(
         outcome = carrier.outcome(r.status, extra_statuses)
         if outcome is None:
             problems.append(
-                RowError(r.row, f.status[0], "import.status_unknown",
+                RowError(
+                    r.row,
+                    f.status[0],
+                    "import.status_unknown",
                     {"status": r.status, "carrier": carrier.name},
                 )
             )
@@ -426,11 +430,14 @@ def apply_rows(
         if r.tracking and not order.tracking and order.id not in numbers:
             if not carrier.fits(r.tracking) or r.tracking in by_number:
                 problems.append(
-                    RowError(r.row, f.tracking[0], "err.tracking.shape",
+                    RowError(
+                        r.row,
+                        f.tracking[0],
+                        "err.tracking.shape",
                         {
                             "number": r.tracking,
                             "carrier": carrier.name,
-                            "shape": carrier.tracking_shape,
+                            "shape": t("carrier_shape." + carrier.id),
                         },
                     )
                 )

@@ -47,6 +47,7 @@ from orderdesk.text import fold
 from orderdesk.timeutil import local_tz
 
 S = OrderStatus
+ALL_STATUSES = list(OrderStatus)
 AIM = 2.0  # seconds, for both figures
 
 # Status mix of a shop that has sold for a year (percent).
@@ -131,7 +132,9 @@ def best_median(times: list[float]) -> str:
 
 def ts(moment: datetime) -> str:
     """A UTC time as SQLAlchemy stores it in SQLite (naive, microseconds)."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    if moment.utcoffset():
+        moment = moment.astimezone(UTC)
+    return moment.isoformat(" ", "microseconds")[:26]
 
 
 def minute(moment: datetime) -> datetime:
@@ -170,6 +173,7 @@ def seed(path: Path, count: int, now: datetime) -> dict[str, Any]:
     rng = random.Random(11)
     con = sqlite3.connect(path)
     con.execute("PRAGMA synchronous=OFF")
+    con.execute("PRAGMA cache_size=-256000")
     product_ids = [r[0] for r in con.execute("SELECT id FROM products")]
     prices = dict(con.execute("SELECT id, price FROM products"))
     wards = [w for code in (1, 79, 48, 31, 92, 46) for w in geo.wards_of(code)]
@@ -196,7 +200,9 @@ def seed(path: Path, count: int, now: datetime) -> dict[str, Any]:
     orders_rows, lines, moves, history, events, remits = [], [], [], [], [], []
     in_file: list[tuple[int, str, str, datetime]] = []  # id, code, number, last event
     line_id = 0
+    reconciled = ts(now)
     for i, (created, status, stale, times) in enumerate(plans, start=1):
+        stamp = {s: ts(at) for s, at in times.items()}
         phone, name = pool[rng.randrange(len(pool))]
         if phone not in customers:
             customers[phone] = (
@@ -209,8 +215,8 @@ def seed(path: Path, count: int, now: datetime) -> dict[str, Any]:
                 None,
                 "",
                 fold(name),
-                ts(created),
-                ts(created),
+                stamp[PATHS[status][0]],
+                stamp[PATHS[status][0]],
             )
         ward = rng.choice(wards)
         code = f"DH{created.astimezone(local_tz()):%y%m}-{i:06d}"
@@ -235,13 +241,13 @@ def seed(path: Path, count: int, now: datetime) -> dict[str, Any]:
                 )
             )
             if status is not S.AWAITING_STOCK:
-                moves.append((pid, "reserve", 0, qty, i, "", ts(times[PATHS[status][0]])))
+                moves.append((pid, "reserve", 0, qty, i, "", stamp[PATHS[status][0]]))
             if dispatched:
-                moves.append((pid, "ship", -qty, -qty, i, "", ts(times[S.SHIPPED])))
+                moves.append((pid, "ship", -qty, -qty, i, "", stamp[S.SHIPPED]))
             if status is S.CANCELLED:
-                moves.append((pid, "release", 0, -qty, i, "", ts(times[S.CANCELLED])))
+                moves.append((pid, "release", 0, -qty, i, "", stamp[S.CANCELLED]))
             if status is S.RETURNED:
-                moves.append((pid, "return", qty, 0, i, "", ts(times[S.RETURNED])))
+                moves.append((pid, "return", qty, 0, i, "", stamp[S.RETURNED]))
         total = subtotal + 25_000
         cod_order = rng.random() < 0.85
         payment, cod, paid = ("cod", total, 0) if cod_order else ("bank", 0, total)
@@ -283,8 +289,6 @@ def seed(path: Path, count: int, now: datetime) -> dict[str, Any]:
         if status is S.SHIPPED and carrier == "ghn" and last and last[1] == "info":
             in_file.append((i, code, number, last[2]))
 
-        entered = {s: None for s in OrderStatus}
-        entered.update({s: ts(at) for s, at in times.items()})
         orders_rows.append(
             (
                 i,
@@ -312,9 +316,9 @@ def seed(path: Path, count: int, now: datetime) -> dict[str, Any]:
                 status.value,
                 "",
                 search_key(code, name, phone),
-                ts(created),
-                ts(times[status]),
-                *[entered[s] for s in OrderStatus],
+                stamp[PATHS[status][0]],
+                stamp[status],
+                *[stamp.get(s) for s in ALL_STATUSES],
                 carrier,
                 "",
                 number,
@@ -325,7 +329,7 @@ def seed(path: Path, count: int, now: datetime) -> dict[str, Any]:
         )
         before = None
         for s in PATHS[status]:
-            history.append((i, ts(times[s]), ACTION_INTO[s], before, s.value, ""))
+            history.append((i, stamp[s], ACTION_INTO[s], before, s.value, ""))
             before = s.value
 
         # COD statements: nearly every delivered COD parcel older than ten days is on one.
@@ -336,10 +340,15 @@ def seed(path: Path, count: int, now: datetime) -> dict[str, Any]:
                     rng.choice([-30_000, -5_000, 2_000, 15_000]) if rng.random() < 0.005 else 0
                 )
                 fees = 25_000
-                remits.append((i, cod, cod, fees, cod - fees - difference, difference, ts(now)))
+                remits.append((i, cod, cod, fees, cod - fees - difference, difference, reconciled))
 
-    status_columns = ", ".join(f"{s.value}_at" for s in OrderStatus)
+    status_columns = ", ".join(f"{s.value}_at" for s in ALL_STATUSES)
     con.executemany("INSERT INTO customers VALUES (?,?,?,?,?,?,?,?,?,?,?)", customers.values())
+    # The search index is built once at the end: ten times faster than row by row.
+    (trigger,) = con.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'orders_search_insert'"
+    ).fetchone()
+    con.execute("DROP TRIGGER orders_search_insert")
     con.executemany(
         "INSERT INTO orders (id, code, channel, customer_id, name, phone, email, street, "
         "ward_code, ward_name, province_code, province_name, district, subtotal, shipping_fee, "
@@ -349,6 +358,8 @@ def seed(path: Path, count: int, now: datetime) -> dict[str, Any]:
         f"({','.join('?' * (33 + len(OrderStatus)))})",
         orders_rows,
     )
+    con.execute("INSERT INTO order_search(order_search) VALUES ('rebuild')")
+    con.execute(trigger)
     con.executemany("INSERT INTO order_lines VALUES (?,?,?,?,?,?,?,?,?)", lines)
     con.executemany(
         "INSERT INTO stock_moves (product_id, kind, on_hand_delta, reserved_delta, "

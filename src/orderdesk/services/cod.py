@@ -29,6 +29,7 @@ _o = Order.__table__  # type: ignore[attr-defined]
 _cl = CodLine.__table__  # type: ignore[attr-defined]
 _cr = CodRemit.__table__  # type: ignore[attr-defined]
 _CHUNK = 500
+_LINE_INSERT = sa.insert(_cl)
 
 
 @dataclass(frozen=True)
@@ -120,34 +121,48 @@ def apply_lines(
     by_number = _find(session, _o.c.tracking, {r.tracking for r in rows})
     by_code = _find(session, _o.c.code, {r.code for r in rows})
     touched: set[int] = set()
-    insert = dialect_insert(session)
+    # Lines already stored (by any statement) are not stored again.
+    refs = sorted({(r.tracking or r.code)[:60] for r in rows})
+    stored: set[tuple[str, int, int, int]] = set()
+    for start in range(0, len(refs), _CHUNK):
+        stored.update(
+            (ref, c, f, p)
+            for ref, c, f, p in conn.execute(
+                sa.select(_cl.c.ref, _cl.c.cod, _cl.c.fees, _cl.c.paid).where(
+                    _cl.c.carrier == carrier.id, _cl.c.ref.in_(refs[start : start + _CHUNK])
+                )
+            )
+        )
+    new: list[dict[str, object]] = []
     for r in rows:
         match = by_number.get(r.tracking) if r.tracking else None
         if match is None and r.code:
             match = by_code.get(r.code)
-        ref = r.tracking or r.code
-        result = conn.execute(
-            insert(_cl)
-            .values(
-                carrier=carrier.id,
-                ref=ref[:60],
-                order_id=match[0] if match else None,
-                statement=r.statement or statement,
-                cod=r.cod,
-                fees=r.fees,
-                paid=r.paid,
-                imported_at=moment,
-            )
-            .on_conflict_do_nothing()
-        )
-        if result.rowcount:
-            report.new_lines += 1
-        else:
+        ref = (r.tracking or r.code)[:60]
+        key = (ref, r.cod, r.fees, r.paid)
+        if key in stored:
             report.repeated += 1
+        else:
+            stored.add(key)
+            new.append(
+                {
+                    "carrier": carrier.id,
+                    "ref": ref,
+                    "order_id": match[0] if match else None,
+                    "statement": r.statement or statement,
+                    "cod": r.cod,
+                    "fees": r.fees,
+                    "paid": r.paid,
+                    "imported_at": moment,
+                }
+            )
         if match:
             touched.add(match[0])
         else:
             report.unmatched.append(Unmatched(r.row, ref, r.cod, r.paid))
+    if new:
+        conn.execute(_LINE_INSERT, new)
+    report.new_lines = len(new)
     report.orders = _recompute(session, touched, moment)
     report.missing = missing(session, carrier.id, default_carrier=default_carrier, now=moment)
     return report
@@ -159,6 +174,15 @@ def _recompute(session: Session, order_ids: set[int], now: datetime) -> list[Rec
     ids = sorted(order_ids)
     result: list[Reconciled] = []
     insert = dialect_insert(session)
+    names = ("expected", "collected", "fees", "paid", "difference", "reconciled_at")
+    statement = (
+        insert(_cr)
+        .values(order_id=sa.bindparam("oid"), **{n: sa.bindparam(n) for n in names})
+        .on_conflict_do_update(
+            index_elements=["order_id"], set_={n: sa.bindparam(n) for n in names}
+        )
+    )
+    updates: list[dict[str, object]] = []
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
         sums = conn.execute(
@@ -186,20 +210,20 @@ def _recompute(session: Session, order_ids: set[int], now: datetime) -> list[Rec
                 paid=paid,
                 difference=expected - (paid + fees),
             )
-            values = {
-                "expected": item.expected,
-                "collected": item.collected,
-                "fees": item.fees,
-                "paid": item.paid,
-                "difference": item.difference,
-                "reconciled_at": now,
-            }
-            conn.execute(
-                insert(_cr)
-                .values(order_id=oid, **values)
-                .on_conflict_do_update(index_elements=["order_id"], set_=values)
+            updates.append(
+                {
+                    "oid": oid,
+                    "expected": item.expected,
+                    "collected": item.collected,
+                    "fees": item.fees,
+                    "paid": item.paid,
+                    "difference": item.difference,
+                    "reconciled_at": now,
+                }
             )
             result.append(item)
+    if updates:
+        conn.execute(statement, updates)
     return result
 
 

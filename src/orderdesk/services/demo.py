@@ -15,11 +15,13 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from orderdesk import geo
+from orderdesk.carriers import REGISTRY, StatusRow
 from orderdesk.db import Store
 from orderdesk.errors import OrderdeskError
+from orderdesk.io.carrier_files import CodRow
 from orderdesk.models.enums import Action, OrderStatus
-from orderdesk.models.tables import Product
-from orderdesk.services import orders, products, stock
+from orderdesk.models.tables import Order, Product
+from orderdesk.services import cod, orders, products, shipping, stock, tracking
 from orderdesk.services.orders import LineInput, OrderCreate
 from orderdesk.services.products import ProductCreate
 from orderdesk.timeutil import utcnow
@@ -328,6 +330,7 @@ def populate(
             for _ in range(count)
         )
         made = 0
+        journeys: dict[str, list[StatusRow]] = {}
         for moment in times:
             buyer = rng.choice(regulars) if rng.random() < 0.35 else _customer(rng)
             lines = rng.sample(skus, rng.choice([1, 1, 1, 2, 2, 3]))
@@ -352,7 +355,7 @@ def populate(
             made += 1
             if progress is not None and made % 100 == 0:
                 progress(made, count)
-            _advance(session, rng, order.code, order.status, moment, end)
+            _advance(session, journeys, rng, order.code, order.status, moment, end)
             if rng.random() < 0.01:
                 sku, _ = rng.choice(skus)
                 stock.receive(
@@ -367,11 +370,16 @@ def populate(
                 # waiting orders move on), except in the last days of the demo.
                 sku, _ = rng.choice(sold_out)
                 stock.receive(session, sku, 15, note="Hàng về", now=moment)
+        # The carriers' status files, read once at the end as a seller would.
+        for cid, rows in journeys.items():
+            tracking.apply_rows(session, REGISTRY[cid], rows, now=end)
+        _statements(session, rng, end)
     return DemoSummary(products=len(skus), orders=made)
 
 
 def _advance(
     session: object,
+    journeys: dict[str, list[StatusRow]],
     rng: random.Random,
     code: str,
     status: OrderStatus,
@@ -403,17 +411,167 @@ def _advance(
         return
     if not step(Action.CONFIRM, 2, tick_all=True) or age_days < 1.0 or rng.random() < 0.01:
         return
+    cid = str(_weighted(rng, CARRIER_MIX))
+    shipping.assign(session, code, carrier=cid, tracking=_tracking_number(rng, cid))  # type: ignore[arg-type]
     if not step(Action.PACK, 6) or age_days < 1.5:
         return
     if not step(Action.SHIP, 12):
         return
+    _journey(journeys, rng, code, cid, when, end)
+
+
+# How the demo's parcels are split between carriers.
+CARRIER_MIX: list[tuple[object, int]] = [
+    ("ghn", 40),
+    ("ghtk", 30),
+    ("viettel_post", 15),
+    ("jt", 10),
+    ("vnpost", 5),
+]
+# A typical word of each carrier for each step of a journey.
+_WORDS: dict[str, dict[str, str]] = {
+    "ghn": dict(
+        picked="picked",
+        transit="transporting",
+        delivering="delivering",
+        delivered="delivered",
+        failed="delivery_fail",
+        returning="returning",
+        returned="returned",
+    ),
+    "ghtk": dict(
+        picked="123",
+        transit="3",
+        delivering="4",
+        delivered="5",
+        failed="9",
+        returning="20",
+        returned="21",
+    ),
+    "viettel_post": dict(
+        picked="105",
+        transit="300",
+        delivering="500",
+        delivered="501",
+        failed="506",
+        returning="502",
+        returned="504",
+    ),
+    "jt": dict(
+        picked="Đã lấy hàng",
+        transit="Đang vận chuyển",
+        delivering="Đang giao hàng",
+        delivered="Đã giao hàng",
+        failed="Giao hàng không thành công",
+        returning="Đang chuyển hoàn",
+        returned="Đã chuyển hoàn",
+    ),
+    "vnpost": dict(
+        picked="70",
+        transit="70",
+        delivering="70",
+        delivered="100",
+        failed="91",
+        returning="91",
+        returned="170",
+    ),
+}
+_HUBS = [
+    "Kho Hà Nội",
+    "Kho Sài Gòn",
+    "Bưu cục Cầu Giấy",
+    "Bưu cục Quận 3",
+    "Kho Đà Nẵng",
+    "Bưu cục Thủ Đức",
+    "Kho Cần Thơ",
+]
+_FAILS = ["Khách không nghe máy", "Khách hẹn lại ngày giao", "Sai địa chỉ", "Khách từ chối nhận"]
+
+
+def _tracking_number(rng: random.Random, cid: str) -> str:
+    digits = "0123456789"
+    if cid == "ghn":
+        return "G" + "".join(rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(7))
+    if cid == "ghtk":
+        return "1" + "".join(rng.choice(digits) for _ in range(9))
+    if cid == "viettel_post":
+        return "18" + "".join(rng.choice(digits) for _ in range(10))
+    if cid == "jt":
+        return "8" + "".join(rng.choice(digits) for _ in range(11))
+    return "EB" + "".join(rng.choice(digits) for _ in range(9)) + "VN"
+
+
+def _journey(
+    journeys: dict[str, list[StatusRow]],
+    rng: random.Random,
+    code: str,
+    cid: str,
+    shipped: datetime,
+    end: datetime,
+) -> None:
+    """The carrier's events for a shipped parcel, fed through the same path as its file."""
+    words = _WORDS[cid]
+    when = shipped
+    rows: list[StatusRow] = []
+
+    def event(kind: str, hours: float, note: str = "") -> bool:
+        nonlocal when
+        when = when + timedelta(hours=hours * rng.uniform(0.6, 1.4))
+        if when >= end:
+            return False
+        rows.append(StatusRow(len(rows) + 1, "", code, words[kind], when, rng.choice(_HUBS), note))
+        return True
+
     roll = rng.random()
-    if roll < 0.82:
-        step(Action.DELIVER, 48)
-    elif roll < 0.9:
-        if step(Action.FAIL_DELIVERY, 36) and rng.random() < 0.5:
-            step(Action.REDELIVER, 24) and step(Action.DELIVER, 24)
-    elif roll < 0.96:
-        step(Action.FAIL_DELIVERY, 36) and step(Action.START_RETURN, 24) and step(
-            Action.MARK_RETURNED, 72
+    # A parcel stuck after pickup, in the last fortnight only: older ones were sorted out.
+    stuck = roll < 0.03 and end - shipped < timedelta(days=14)
+    if event("picked", 3) and not stuck and event("transit", 10) and event("delivering", 20):
+        if roll < 0.86:
+            event("delivered", 5)
+        elif roll < 0.94:
+            if event("failed", 6, rng.choice(_FAILS)):
+                if rng.random() < 0.6:
+                    event("delivering", 24) and event("delivered", 5)
+                else:
+                    event("returning", 72) and event("returned", 72)
+        else:
+            event("failed", 6, "Khách từ chối nhận") and event("returning", 24) and event(
+                "returned", 72
+            )
+    journeys.setdefault(cid, []).extend(rows)
+
+
+def _statements(session: object, rng: random.Random, end: datetime) -> None:
+    """Each carrier's weekly COD statements for parcels delivered more than a week ago;
+    now and then a line comes back short."""
+    conn = session.connection()  # type: ignore[attr-defined]
+    o = Order.__table__  # type: ignore[attr-defined]
+    delivered = conn.execute(
+        sa.select(o.c.code, o.c.tracking, o.c.carrier, o.c.cod, o.c.delivered_at).where(
+            o.c.status == OrderStatus.DELIVERED,
+            o.c.cod > 0,
+            o.c.delivered_at < end - timedelta(days=7),
         )
+    ).all()
+    by_statement: dict[tuple[str, str], list[CodRow]] = {}
+    for row in delivered:
+        if rng.random() < 0.05:
+            continue  # not paid yet: the queue will show it
+        week = row.delivered_at.isocalendar()
+        statement = f"{row.carrier.upper()}-{week.year}W{week.week:02d}"
+        fee = rng.choice([18_000, 22_000, 25_000, 30_000])
+        short = rng.choice([10_000, 20_000, 50_000]) if rng.random() < 0.02 else 0
+        by_statement.setdefault((row.carrier, statement), []).append(
+            CodRow(
+                0,
+                row.tracking or "",
+                row.code,
+                row.cod,
+                fee,
+                row.cod - fee - short,
+                statement,
+                None,
+            )
+        )
+    for (cid, statement), rows in sorted(by_statement.items()):
+        cod.apply_lines(session, REGISTRY[cid], rows, statement=statement, now=end)  # type: ignore[arg-type]

@@ -79,7 +79,8 @@ class Problem(Jsonable):
     status: OrderStatus
     carrier: str
     tracking: str
-    last_event: str
+    last_event: str  # the carrier's own word
+    last_outcome: str  # what it means (an `Outcome` value), "" before any event
     last_event_at: datetime | None
     age_days: int  # since the last event (or since the status was entered)
     detail: str  # rule-specific: the deliver-by date, the COD difference, refusals…
@@ -95,6 +96,7 @@ _COLUMNS = (
     _o.c.carrier,
     _o.c.tracking,
     _o.c.track_status,
+    _o.c.track_outcome,
     _o.c.track_at,
     _o.c.updated_at,
     _o.c.deliver_by,
@@ -158,6 +160,7 @@ def queue(
                 carrier=r.carrier or default_carrier,
                 tracking=r.tracking or "",
                 last_event=r.track_status,
+                last_outcome=r.track_outcome,
                 last_event_at=r.track_at,
                 age_days=max((moment - when).days, 0) if when else 0,
                 detail=detail,

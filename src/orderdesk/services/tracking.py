@@ -37,6 +37,9 @@ _te = TrackingEvent.__table__  # type: ignore[attr-defined]
 _CHUNK = 500
 
 _EVENT_INSERT = sa.insert(_te)
+_NUMBER_TAKEN = sa.select(_o.c.code).where(
+    _o.c.tracking == sa.bindparam("number"), _o.c.id != sa.bindparam("oid")
+)
 _SET_TRACK = (
     sa.update(_o)
     .where(_o.c.id == sa.bindparam("oid"))
@@ -110,10 +113,11 @@ def check_number(session: Session, carrier: Carrier, text: str, *, order_id: int
             carrier=carrier.name,
             shape=t("carrier_shape." + carrier.id),
         )
-    query = sa.select(_o.c.code).where(_o.c.tracking == number)
-    if order_id is not None:
-        query = query.where(_o.c.id != order_id)
-    other = session.connection().execute(query).scalar()
+    other = (
+        session.connection()
+        .execute(_NUMBER_TAKEN, {"number": number, "oid": order_id if order_id is not None else -1})
+        .scalar()
+    )
     if other:
         raise fail("tracking", "err.tracking.taken", number=number, code=other)
     return number
@@ -483,3 +487,79 @@ def import_file(
         extra_statuses=(extra_statuses or {}).get(found.id),
         now=now,
     )
+
+
+# ---------------------------------------------------------------------------- shipments
+
+
+@dataclass(frozen=True)
+class ShipmentRow(Jsonable):
+    code: str
+    name: str
+    phone: str
+    status: OrderStatus
+    carrier: str
+    tracking: str
+    last_event: str
+    last_outcome: str
+    last_event_at: datetime | None
+    moved_at: datetime  # the last event, else when the order entered its status
+    cod: int
+
+
+SHIPMENT_STATUSES = (S.SHIPPED, S.DELIVERY_FAILED, S.RETURNING, S.DELIVERED, S.RETURNED, S.PACKED)
+# Parcels still on their way: the longest silent first. Finished ones: the newest first.
+_STILL_MOVING = frozenset({S.PACKED, S.SHIPPED, S.DELIVERY_FAILED, S.RETURNING})
+
+
+def shipments(
+    session: Session,
+    statuses: Sequence[OrderStatus],
+    *,
+    default_carrier: str = "ghn",
+    limit: int = 1000,
+) -> list[ShipmentRow]:
+    from orderdesk.validation import display_phone
+
+    moved = sa.func.coalesce(
+        _o.c.track_at,
+        sa.case(
+            *((_o.c.status == s, getattr(_o.c, f"{s.value}_at")) for s in SHIPMENT_STATUSES),
+            else_=_o.c.updated_at,
+        ),
+    ).label("moved")
+    oldest_first = all(s in _STILL_MOVING for s in statuses)
+    query = (
+        sa.select(
+            _o.c.code,
+            _o.c.name,
+            _o.c.phone,
+            _o.c.status,
+            _o.c.carrier,
+            _o.c.tracking,
+            _o.c.track_status,
+            _o.c.track_outcome,
+            _o.c.track_at,
+            moved,
+            _o.c.cod,
+        )
+        .where(_o.c.status.in_(list(statuses)))
+        .order_by(moved.asc() if oldest_first else moved.desc())
+        .limit(limit)
+    )
+    return [
+        ShipmentRow(
+            code=r.code,
+            name=r.name,
+            phone=display_phone(r.phone),
+            status=r.status,
+            carrier=r.carrier or default_carrier,
+            tracking=r.tracking or "",
+            last_event=r.track_status,
+            last_outcome=r.track_outcome,
+            last_event_at=r.track_at,
+            moved_at=r.moved,
+            cod=r.cod,
+        )
+        for r in session.connection().execute(query)
+    ]

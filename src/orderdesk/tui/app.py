@@ -18,18 +18,20 @@ from orderdesk.tui.screens.entry import EntryScreen
 from orderdesk.tui.screens.orders import OrdersScreen
 from orderdesk.tui.screens.print import PrintScreen
 from orderdesk.tui.screens.stock import StockScreen
+from orderdesk.tui.screens.track import TrackScreen
 
 
 class OrderdeskApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "orderdesk"
-    # The steps of PRODUCT.md; 6–8 (track, after-sales, reports) come with their issues.
+    # The steps of PRODUCT.md; 7–8 (after-sales, reports) come with their issues.
     MODES = {
         "orders": OrdersScreen,
         "entry": EntryScreen,
         "stock": StockScreen,
         "confirm": ConfirmScreen,
         "print": PrintScreen,
+        "track": TrackScreen,
     }
     DEFAULT_MODE = "orders"
     COMMANDS = App.COMMANDS | {DeskCommands}
@@ -39,6 +41,7 @@ class OrderdeskApp(App[None]):
         Binding("3", "switch_mode('stock')", t("desk.mode.stock"), id="app.mode.stock"),
         Binding("4", "switch_mode('confirm')", t("desk.mode.confirm"), id="app.mode.confirm"),
         Binding("5", "switch_mode('print')", t("desk.mode.print"), id="app.mode.print"),
+        Binding("6", "switch_mode('track')", t("desk.mode.track"), id="app.mode.track"),
         Binding("question_mark", "toggle_help", t("desk.help"), id="app.help"),
         # Our own palette binding, so its label is translated (Textual's says "palette").
         Binding(

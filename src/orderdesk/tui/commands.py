@@ -40,6 +40,12 @@ COMMANDS: list[tuple[str, str, str | None]] = [
     ("desk.cmd.cancel_order", "confirm", "cancel_order"),
     ("desk.cmd.print", "print", "print"),
     ("desk.cmd.pack", "print", "pack"),
+    ("desk.cmd.problems", "track", None),
+    ("desk.cmd.handover", "track", "handover"),
+    ("desk.cmd.tracking_number", "track", "tracking_number"),
+    ("desk.cmd.track_event", "track", "event"),
+    ("desk.cmd.track_import", "track", "import_file"),
+    ("desk.cmd.cod", "track", "cod"),
 ]
 
 

@@ -117,6 +117,13 @@ OPEN = (S.PENDING, S.CONFIRMED, S.PACKED, S.AWAITING_STOCK)
 HOLDS = (S.PENDING, S.CONFIRMED, S.PACKED)
 WAREHOUSES = ["Bưu cục Quận 1", "Kho Sài Gòn", "Kho Hà Nội", "Bưu cục Cầu Giấy", "Bưu cục Đống Đa"]
 REASONS = ["Khách không nghe máy", "Khách hẹn giao lại", "Sai địa chỉ", "Khách từ chối nhận hàng"]
+# GHN's word (and its outcome) for the parcel's latest event, by order status.
+LAST_WORD = {
+    S.DELIVERED: ("delivered", "delivered"),
+    S.DELIVERY_FAILED: ("delivery_fail", "failed"),
+    S.RETURNING: ("return", "returning"),
+    S.RETURNED: ("returned", "returned"),
+}
 FILE_ORDERS = 5_000  # parcels in the status file, four rows each
 
 
@@ -264,20 +271,14 @@ def seed(path: Path, count: int, now: datetime) -> dict[str, Any]:
                 track.append(("ready_to_pick", "info", sent - timedelta(hours=2)))
                 if dispatched:
                     track.append(("picking", "info", sent))
-                word = {
-                    S.DELIVERED: ("delivered", "delivered"),
-                    S.DELIVERY_FAILED: ("delivery_fail", "failed"),
-                    S.RETURNING: ("return", "returning"),
-                    S.RETURNED: ("returned", "returned"),
-                }
                 if status in (S.RETURNING, S.RETURNED):
                     track.append(("delivery_fail", "failed", times[S.DELIVERY_FAILED]))
                 if status is S.RETURNED:
                     track.append(("return", "returning", times[S.RETURNING]))
-                if status in word:
-                    track.append((*word[status], times[status]))
+                if status in LAST_WORD:
+                    track.append((*LAST_WORD[status], times[status]))
                 if status is S.SHIPPED and not stale and rng.random() < 0.01:
-                    track.append(("lost", "problem", sent + timedelta(hours=30)))
+                    track.append(("lost", "problem", minute(sent + (now - sent) / 2)))
             else:
                 carrier, number = "ghtk", f"{100_000_000 + i}"
         for word_, outcome, at in track:
@@ -399,7 +400,9 @@ def seed(path: Path, count: int, now: datetime) -> dict[str, Any]:
     }
 
 
-def write_status_file(path: Path, parcels: list[tuple[int, str, str, datetime]], now: datetime):
+def write_status_file(
+    path: Path, parcels: list[tuple[int, str, str, datetime]], now: datetime
+) -> int:
     """A GHN status export: four rows per parcel, newest first, as GHN writes them."""
     rng = random.Random(13)
     rows = []

@@ -89,6 +89,9 @@ def _tune_sqlite(engine: Engine, *, in_memory: bool) -> None:
         if not in_memory:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=FULL")
+            # 32 MB of page cache instead of 2 MB: a 100,000-order shop's indexes stay in
+            # memory while a big carrier file is applied (its insert took twice as long).
+            cursor.execute("PRAGMA cache_size=-32768")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -353,7 +353,9 @@ def test_filters_by_codes_status_and_carrier(shop: Store, tmp_path: Path) -> Non
     codes = confirmed(shop, 4)
     act(shop, codes[0], Action.PACK)
     with shop.write() as session:
-        shipping.assign(session, codes[1], carrier="ghtk", tracking="S22749126.SGP39-J31.1375835526")
+        shipping.assign(
+            session, codes[1], carrier="ghtk", tracking="S22749126.SGP39-J31.1375835526"
+        )
     settings = config.load()
     packed = batch.run(
         shop,

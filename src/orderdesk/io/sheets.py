@@ -34,6 +34,10 @@ class Sheet:
 def _cell(value: object) -> str:
     if value is None:
         return ""
+    if type(value) is str and value.isascii() and value.isprintable():
+        # Plain ASCII needs no NFC; only stray spaces and a neutralizing quote to undo.
+        if "  " not in value and value[:1] not in (" ", "'") and value[-1:] != " ":
+            return value
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, float) and value.is_integer():
@@ -83,11 +87,17 @@ def _build(
             "err.file.duplicate_header", path=str(path), columns=", ".join(duplicated)
         )
     sheet = Sheet([h for h in headers if h])
+    every_named = len(sheet.headers) == len(headers)
+    width = len(headers)
     for offset, raw in enumerate(raw_rows[start + 1 :], start=start + 2):
-        values = {h: _cell(v) for h, v in zip(headers, raw, strict=False) if h}
+        if every_named:
+            values = dict(zip(headers, map(_cell, raw), strict=False))
+        else:
+            values = {h: _cell(v) for h, v in zip(headers, raw, strict=False) if h}
         if any(values.values()):
-            for h in sheet.headers:
-                values.setdefault(h, "")
+            if len(raw) < width or not every_named:
+                for h in sheet.headers:
+                    values.setdefault(h, "")
             sheet.rows.append((offset, values))
     if len(sheet.rows) > _MAX_ROWS:
         raise FileUnreadable("err.file.too_many_rows", path=str(path), max=_MAX_ROWS)

@@ -14,7 +14,7 @@ from orderdesk import geo, validation
 from orderdesk.db import dialect_insert
 from orderdesk.errors import NotFound
 from orderdesk.models.enums import OrderStatus
-from orderdesk.models.reads import CustomerRead
+from orderdesk.models.reads import CustomerRead, Jsonable
 from orderdesk.models.tables import Customer, Order
 from orderdesk.text import fold
 from orderdesk.timeutil import utcnow
@@ -151,3 +151,75 @@ def by_phone(session: Session, phone: str) -> CustomerRead:
 
 def list_customers(session: Session) -> list[CustomerRead]:
     return [_to_read(*row) for row in session.execute(_summary_query().order_by(Customer.id))]
+
+
+# ---------------------------------------------------------------------------- risk
+
+
+@dataclass(frozen=True)
+class RiskEvent(Jsonable):
+    """A COD parcel of this phone that came back or could not be delivered."""
+
+    code: str
+    status: OrderStatus
+    at: datetime | None
+    cod: int
+    reason: str  # the courier's note, else the order's cancel reason
+
+
+@dataclass(frozen=True)
+class Risk(Jsonable):
+    phone: str
+    refused: int  # COD parcels sent back (returning or returned)
+    failed: int  # COD parcels with a failed delivery that were not sent back
+    history: list[RiskEvent]
+
+    @property
+    def warn(self) -> bool:
+        return self.refused > 0 or self.failed > 1
+
+
+_o = Order.__table__  # type: ignore[attr-defined]
+_BACK = (OrderStatus.RETURNING, OrderStatus.RETURNED)
+
+
+def risk(session: Session, phone: str, *, other_than: str = "", limit: int = 5) -> Risk:
+    """What this phone's COD parcels did before: how many came back, how many failed."""
+    from orderdesk.models.enums import PaymentMethod
+    from orderdesk.models.tables import TrackingEvent
+
+    te = TrackingEvent.__table__  # type: ignore[attr-defined]
+    normalized = validation.phone(phone, mobile_only=False)
+    conn = session.connection()
+    rows = conn.execute(
+        sa.select(
+            _o.c.id,
+            _o.c.code,
+            _o.c.status,
+            _o.c.cod,
+            _o.c.cancel_reason,
+            sa.func.coalesce(_o.c.returned_at, _o.c.returning_at, _o.c.delivery_failed_at).label(
+                "at"
+            ),
+        )
+        .where(
+            _o.c.phone == normalized,
+            _o.c.payment == PaymentMethod.COD,
+            _o.c.code != other_than,
+            sa.or_(_o.c.status.in_(_BACK), _o.c.delivery_failed_at.is_not(None)),
+        )
+        .order_by(_o.c.id.desc())
+    ).all()
+    history = []
+    for r in rows[:limit]:
+        note = conn.execute(
+            sa.select(te.c.note)
+            .where(
+                te.c.order_id == r.id, te.c.note != "", te.c.outcome.in_(["failed", "returning"])
+            )
+            .order_by(te.c.at.desc())
+            .limit(1)
+        ).scalar()
+        history.append(RiskEvent(r.code, r.status, r.at, r.cod, note or r.cancel_reason))
+    refused = sum(1 for r in rows if r.status in _BACK)
+    return Risk(normalized, refused, len(rows) - refused, history)

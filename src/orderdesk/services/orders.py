@@ -70,7 +70,9 @@ _LINES = sa.select(_l).where(_l.c.order_id == sa.bindparam("oid")).order_by(_l.c
 _LINES_OF = (
     sa.select(_l).where(_l.c.order_id.in_(sa.bindparam("oids", expanding=True))).order_by(_l.c.id)
 )
-_EVENTS = sa.select(_e).where(_e.c.order_id == sa.bindparam("oid")).order_by(_e.c.id)
+# In time order: a carrier file dates what it reports when the courier did it, which may be
+# earlier than events recorded before the file was read.
+_EVENTS = sa.select(_e).where(_e.c.order_id == sa.bindparam("oid")).order_by(_e.c.at, _e.c.id)
 _TICKED = sa.select(_checks.c.item).where(_checks.c.order_id == sa.bindparam("oid"))
 _now = sa.bindparam("now", type_=_o.c.updated_at.type)
 # One statement per status, each stamping that status's own "entered at" column.

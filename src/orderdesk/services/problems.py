@@ -7,6 +7,7 @@ acted on (a call noted) is snoozed for a day; it comes back if nothing has chang
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -114,15 +115,15 @@ _NOT_DONE = (*_OPEN, S.SHIPPED, S.DELIVERY_FAILED)
 
 def refusing_phones(session: Session) -> dict[str, int]:
     """Phones with COD parcels refused or sent back, and how many."""
+    # Counted here, not with GROUP BY: SQLite would walk all orders in phone order to
+    # group them (0.3 s on 100,000) instead of taking the few returned ones by status.
     rows = session.connection().execute(
-        sa.select(_o.c.phone, sa.func.count())
-        .where(
+        sa.select(_o.c.phone).where(
             _o.c.status.in_([S.RETURNED, S.RETURNING]),
             _o.c.payment == PaymentMethod.COD,
         )
-        .group_by(_o.c.phone)
     )
-    return {phone: n for phone, n in rows}
+    return dict(Counter(phone for (phone,) in rows))
 
 
 def queue(

@@ -22,10 +22,11 @@ from orderdesk.errors import ChecklistFailed
 from orderdesk.i18n import t
 from orderdesk.models.money import format_money
 from orderdesk.models.reads import CheckItem, OrderDetail, OrderRow
-from orderdesk.services import checklist, orders
+from orderdesk.services import checklist, customers, orders
 from orderdesk.timeutil import format_local
 from orderdesk.tui.guard import guarded
 from orderdesk.tui.modals.prompt import Ask, PromptModal
+from orderdesk.tui.screens.entry import risk_text
 from orderdesk.tui.widgets.order_table import capital
 
 if TYPE_CHECKING:
@@ -53,6 +54,7 @@ class ConfirmScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
+        self.danger: customers.Risk | None = None
         self.queue: list[OrderRow] = []
         self.index = 0
         self.detail: OrderDetail | None = None
@@ -108,6 +110,7 @@ class ConfirmScreen(Screen[None]):
         row = self.queue[self.index]
         with self.desk.store.read() as session:
             self.detail = orders.detail(session, row.code)
+            self.danger = customers.risk(session, self.detail.order.phone, other_than=row.code)
         self.sub_title = f"{t('desk.mode.confirm')} · {self.index + 1}/{len(self.queue)}"
         self.query_one("#confirm-order", Static).update(self._order_view(self.detail))
         view.clear_options()
@@ -173,6 +176,8 @@ class ConfirmScreen(Screen[None]):
         )
         grid.add_row(t("col.name"), Text(o.name))
         grid.add_row(t("col.phone"), Text(validation.display_phone(o.phone), style="bold"))
+        if self.danger is not None and self.danger.warn:
+            grid.add_row(Text("⚠", style="bold red"), risk_text(self.danger))
         grid.add_row(
             t("desk.address"),
             Text(", ".join(p for p in (o.street, o.ward, o.district, o.province) if p)),

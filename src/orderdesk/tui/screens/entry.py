@@ -400,6 +400,9 @@ class EntryScreen(Screen[None]):
                 card.update(Text(t("desk.new_customer"), style="dim"))
                 return
             recent = orders.rows_for_phone(session, phone)
+            danger = customers.risk(
+                session, phone, other_than=self.editing.code if self.editing else ""
+            )
         self._filled_from_phone = phone
         # Fill only what the seller has not typed yet.
         for name, value in (("name", known.name), ("street", known.street)):
@@ -410,9 +413,14 @@ class EntryScreen(Screen[None]):
             self.province_code = geo.resolve_province(known.province).code
         if not self.text("ward") and known.ward:
             self.picker("ward").set_value(known.ward)
-        card.update(self._card(known, recent))
+        card.update(self._card(known, recent, danger))
 
-    def _card(self, known: customers.CustomerRead, recent: list[orders.OrderRow]) -> Text:
+    def _card(
+        self,
+        known: customers.CustomerRead,
+        recent: list[orders.OrderRow],
+        danger: customers.Risk | None = None,
+    ) -> Text:
         text = Text()
         text.append(
             t(
@@ -423,9 +431,9 @@ class EntryScreen(Screen[None]):
             ),
             style="bold",
         )
-        if known.refused:
+        if danger is not None and danger.warn:
             text.append("\n")
-            text.append(t("desk.refused_warning", n=known.refused), style="bold red")
+            text.append(risk_text(danger))
         for row in recent:
             text.append(
                 f"\n  {row.code}  {format_local(row.created_at)}  "
@@ -623,3 +631,19 @@ class EntryScreen(Screen[None]):
             self.query_one(LinesTable).focus()
             return
         self.app.switch_mode("orders")
+
+
+def risk_text(danger: customers.Risk) -> Text:
+    """The warning and the history behind it, for the new-order and confirm screens."""
+    text = Text(
+        t("desk.risk_warning", refused=danger.refused, failed=danger.failed), style="bold red"
+    )
+    for event in danger.history:
+        text.append(
+            f"\n  ⚠ {event.code}  {format_local(event.at)}  "
+            f"{capital(t('status.' + event.status.value))}  {format_money(event.cod)}",
+            style="red",
+        )
+        if event.reason:
+            text.append(f"  · {event.reason}", style="red")
+    return text

@@ -208,6 +208,10 @@ async def test_hand_over_by_scanning_then_close(shop: Store) -> None:
         assert "2/3" in head
         await pilot.press("ctrl+s")
         await pilot.pause()
+        # A scanner still typing cannot close it: only `y` says yes.
+        await pilot.press(*"GHNB0001", "enter")
+        await pilot.pause()
+        assert [status_of(shop, c) for c in codes].count(OrderStatus.SHIPPED) == 0
         await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, TrackScreen)

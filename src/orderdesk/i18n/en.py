@@ -727,4 +727,5 @@ MESSAGES: dict[str, str] = {
     "desk.track.view.returning": "Returning",
     "desk.track.detail.unpaid": "delivered {n} d ago",
     "desk.risk_warning": "⚠ This phone sent back {refused} COD parcel(s) and failed {failed} other delivery(ies): call first, or ask for a deposit",
+    "desk.yes_no_strict_hint": "y: yes · n / Esc: no",
 }

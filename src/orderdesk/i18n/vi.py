@@ -716,4 +716,5 @@ MESSAGES: dict[str, str] = {
     "desk.track.view.returning": "Đang hoàn",
     "desk.track.detail.unpaid": "giao {n} ngày trước",
     "desk.risk_warning": "⚠ Số này từng hoàn {refused} đơn COD và giao thất bại {failed} đơn khác: gọi xác nhận trước hoặc xin đặt cọc",
+    "desk.yes_no_strict_hint": "y: có · n / Esc: không",
 }

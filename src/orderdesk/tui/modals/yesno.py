@@ -12,6 +12,7 @@ from orderdesk.i18n import t
 
 
 class YesNoModal(ModalScreen[bool]):
+    HINT = "desk.yes_no_hint"
     BINDINGS = [
         Binding("y,enter", "answer(True)", t("desk.yes"), id="yesno.yes"),
         Binding("n,escape", "answer(False)", t("desk.no"), id="yesno.no"),
@@ -27,7 +28,18 @@ class YesNoModal(ModalScreen[bool]):
             yield Label(self.question, classes="dialog-title")
             if self.detail:
                 yield Label(self.detail, classes="dialog-help")
-            yield Label(t("desk.yes_no_hint"), classes="dialog-help")
+            yield Label(t(self.HINT), classes="dialog-help")
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+class StrictYesNoModal(YesNoModal, inherit_bindings=False):
+    """Only `y` answers yes: for questions asked while a scanner may still be typing, whose
+    Enter must not say yes by accident (closing a handover)."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", t("desk.yes"), id="yesno_strict.yes"),
+        Binding("n,escape", "answer(False)", t("desk.no"), id="yesno_strict.no"),
+    ]
+    HINT = "desk.yes_no_strict_hint"

@@ -5,7 +5,7 @@ Closing asks first and lists the parcels not scanned; it ships the scanned ones,
 the signed manifest and the carrier's bulk-upload file, and leaves the rest packed for the
 next pickup. Leaving without closing keeps the handover open to carry on later.
 
-Keys: Enter / ctrl+j submit a scan; ctrl+z takes back the last tick; ctrl+w writes the
+Keys: Enter / ctrl+j submit a scan; ctrl+z takes back the last tick; ctrl+o writes the
 draft manifest and the upload file; ctrl+s closes the handover; Esc clears a half-typed
 scan, else leaves.
 """
@@ -30,7 +30,7 @@ from orderdesk.printing.documents import Shop
 from orderdesk.services import handover
 from orderdesk.services.handover import HandoverRead
 from orderdesk.tui.guard import guarded
-from orderdesk.tui.modals.yesno import YesNoModal
+from orderdesk.tui.modals.yesno import StrictYesNoModal
 
 if TYPE_CHECKING:
     from orderdesk.tui.app import OrderdeskApp
@@ -42,7 +42,7 @@ class HandoverScreen(Screen[None]):
     BINDINGS = [
         Binding("ctrl+j", "submit_scan", t("pack.submit"), id="handover.submit_lf", show=False),
         Binding("ctrl+z", "untick", t("desk.handover.untick"), id="handover.untick"),
-        Binding("ctrl+w", "files", t("desk.handover.files"), id="handover.files"),
+        Binding("ctrl+o", "files", t("desk.handover.files"), id="handover.files"),
         Binding("ctrl+s", "close_handover", t("desk.handover.close"), id="handover.close"),
         Binding("escape", "clear_scan", t("pack.clear"), id="handover.clear"),
         Binding("escape", "leave", t("desk.handover.leave"), id="handover.leave"),
@@ -230,7 +230,7 @@ class HandoverScreen(Screen[None]):
                 self._close()
 
         self.app.push_screen(
-            YesNoModal(t("desk.handover.close_question", number=found.number), detail), answer
+            StrictYesNoModal(t("desk.handover.close_question", number=found.number), detail), answer
         )
 
     @guarded

@@ -122,6 +122,33 @@ def tracking_import(
         )
 
 
+@tracking_group.command("numbers")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--carrier",
+    type=click.Choice(["auto", *_CARRIER_IDS]),
+    default="auto",
+    show_default=True,
+    help="Whose export it is; auto recognises it from the headers.",
+)
+@click.pass_obj
+def tracking_numbers(state: Context, file: Path, carrier: str) -> None:
+    """Read tracking numbers from a carrier's order export (our code and its number)."""
+    from orderdesk.services import tracking
+
+    with _reporting_import(str(file)), state.store().write() as session:
+        report = tracking.import_numbers(session, file, carrier=carrier)
+    _out(
+        t(
+            "cli.tracking.numbers",
+            rows=report.rows,
+            carrier=report.carrier,
+            set=len(report.set),
+            unchanged=report.unchanged,
+        )
+    )
+
+
 @tracking_group.command("show")
 @click.argument("code")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -133,9 +160,12 @@ def tracking_show(state: Context, code: str, as_json: bool) -> None:
 
     with state.store().read() as session:
         events = tracking.timeline(session, code)
+        url = tracking.link(session, code, default_carrier=state.settings.default_carrier)
     if as_json:
         _json([e.to_json() for e in events])
         return
+    if url:
+        _out(url)
     _table(
         [
             t("col.when"),

@@ -190,7 +190,7 @@ async def test_a_returning_customer_is_filled_in_from_the_phone(
             "Thành phố Đà Nẵng",
         )
         card = str(screen.query_one("#customer-card").render())
-        assert "Returning customer Lê Thu Hà" in card and "Returned 1 COD parcel" in card
+        assert "Returning customer Lê Thu Hà" in card and "sent back 1 COD parcel" in card
         assert before.code in card
         await pilot.press("tab", "tab", "tab", "tab", "tab")
         assert app.focused.id == "in-item"

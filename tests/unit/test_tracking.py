@@ -326,3 +326,49 @@ def test_tracking_numbers_must_fit_their_carrier(
         pytest.raises(Exception, match=f"already belongs to order {first}"),
     ):
         tracking.set_number(session, second, good, carrier=cid)
+
+
+def _export(tmp_path: Path, rows: list[tuple[str, str]]) -> Path:
+    """A GHN order export: its number and our code, no statuses."""
+    path = tmp_path / "ghn-orders.csv"
+    lines = ["OrderCode,ClientOrderCode,CODAmount"] + [f"{n},{c},350000" for n, c in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_tracking_numbers_from_a_carriers_order_export(store: Store, tmp_path: Path) -> None:
+    shipped_orders(store, "ghn")  # order 2 has no number yet
+    good = _export(tmp_path, [(number("ghn", 1), code("ghn", 1)), ("GNEW0002", code("ghn", 2))])
+    with store.write() as session:
+        report = tracking.import_numbers(session, good, now=NOW)
+    assert (report.carrier, report.set, report.unchanged) == (
+        "ghn",
+        [(code("ghn", 2), "GNEW0002")],
+        1,
+    )
+    bad = _export(
+        tmp_path,
+        [
+            ("GNEW0003", code("ghn", 3)),  # order 3 already has GYLXD8T3
+            (number("ghn", 1), code("ghn", 4)),  # order 1's number
+            ("G-1", code("ghn", 5)),  # not a GHN number
+            ("GNEW0009", "DH-NOPE"),
+        ],
+    )
+    with store.write() as session, pytest.raises(ImportRejected) as refused:
+        tracking.import_numbers(session, bad, now=NOW)
+    assert [e.row for e in refused.value.errors] == [2, 3, 4, 5]
+    assert [e.key for e in refused.value.errors] == [
+        "import.tracking_differs",
+        "err.tracking.taken",
+        "err.tracking.shape",
+        "import.order_unknown",
+    ]
+    with store.read() as session:
+        numbers = [
+            session.connection()
+            .execute(sa.text("SELECT tracking FROM orders WHERE code = :c"), {"c": code("ghn", i)})
+            .scalar_one()
+            for i in (3, 4, 5)
+        ]
+    assert numbers == [number("ghn", 3), number("ghn", 4), number("ghn", 5)]

@@ -728,4 +728,6 @@ MESSAGES: dict[str, str] = {
     "desk.track.detail.unpaid": "delivered {n} d ago",
     "desk.risk_warning": "⚠ This phone sent back {refused} COD parcel(s) and failed {failed} other delivery(ies): call first, or ask for a deposit",
     "desk.yes_no_strict_hint": "y: yes · n / Esc: no",
+    "import.tracking_differs": "order {code} already has tracking number {number}",
+    "cli.tracking.numbers": "{rows} row(s) from {carrier}: {set} tracking number(s) set, {unchanged} already known",
 }

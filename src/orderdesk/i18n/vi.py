@@ -717,4 +717,6 @@ MESSAGES: dict[str, str] = {
     "desk.track.detail.unpaid": "giao {n} ngày trước",
     "desk.risk_warning": "⚠ Số này từng hoàn {refused} đơn COD và giao thất bại {failed} đơn khác: gọi xác nhận trước hoặc xin đặt cọc",
     "desk.yes_no_strict_hint": "y: có · n / Esc: không",
+    "import.tracking_differs": "đơn {code} đã có mã vận đơn {number}",
+    "cli.tracking.numbers": "{rows} dòng từ {carrier}: gán {set} mã vận đơn, {unchanged} mã đã có",
 }

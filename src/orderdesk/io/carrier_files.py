@@ -114,6 +114,36 @@ def _is_cod_header(headers: list[str]) -> bool:
     return any(_cod_score(c, headers) for c in REGISTRY.values())
 
 
+def _numbers_score(carrier: Carrier, headers: Sequence[str]) -> int:
+    f = carrier.status_fields
+    if _column(headers, f.tracking) is None or _column(headers, f.code) is None:
+        return 0
+    return 2 + sum(1 for s in (f.status, f.time) if _column(headers, s))
+
+
+def _is_numbers_header(headers: list[str]) -> bool:
+    return any(_numbers_score(c, headers) for c in REGISTRY.values())
+
+
+def read_numbers(
+    path: Path, carrier_id: str = "auto"
+) -> tuple[Carrier, list[tuple[int, str, str]]]:
+    """(row, our order code, tracking number) from a carrier's order export: any sheet
+    with its tracking-number and order-code columns, with or without statuses."""
+    sheet = read_table(path, _is_numbers_header)
+    carrier = _pick(path, sheet.headers, carrier_id, _numbers_score, "status")
+    f = carrier.status_fields
+    tracking_col = _column(sheet.headers, f.tracking)
+    code_col = _column(sheet.headers, f.code)
+    assert tracking_col is not None and code_col is not None
+    pairs = []
+    for row, values in sheet.rows:
+        code, number = values[code_col].strip(), values[tracking_col]
+        if code or number:
+            pairs.append((row, code, number))
+    return carrier, pairs
+
+
 def read_status(path: Path, carrier_id: str = "auto") -> tuple[Carrier, list[StatusRow]]:
     """Every row of a carrier's status file; a bad time or an empty row reference is an
     error for the whole file (nothing half-read is applied)."""

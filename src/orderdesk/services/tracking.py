@@ -165,6 +165,12 @@ class TrackEventRead(Jsonable):
     source: str
 
 
+def link(session: Session, code: str, *, default_carrier: str = "ghn") -> str:
+    """Where the buyer (or the seller) follows the parcel on its carrier's site."""
+    order = _load(session, code)
+    return carrier_of(order.carrier, default_carrier).url(order.tracking or "")
+
+
 def timeline(session: Session, code: str) -> list[TrackEventRead]:
     """The parcel's events, newest first."""
     order = _load(session, code)
@@ -623,6 +629,100 @@ def apply_rows(
         _record(session, oid, "shipping", None, None, moment, tracking=number, carrier=carrier.id)
     report.numbers = len(numbers)
     _apply(session, carrier, events, report, moment)
+    return report
+
+
+@dataclass
+class NumbersReport:
+    carrier: str
+    rows: int
+    set: list[tuple[str, str]] = field(default_factory=list)  # (order code, number)
+    unchanged: int = 0
+
+
+def import_numbers(
+    session: Session,
+    path: Path,
+    *,
+    carrier: str = "auto",
+    now: datetime | None = None,
+) -> NumbersReport:
+    """Tracking numbers from a carrier's order export (our code ↔ its number), all or
+    nothing: an unknown order, a number of the wrong shape, one another order has, or an
+    order that already has a different number rejects the file, each row listed."""
+    from orderdesk.io.carrier_files import read_numbers
+
+    found, pairs = read_numbers(path, carrier)
+    moment = now or utcnow()
+    f = found.status_fields
+    code_column, number_column = f.code[0], f.tracking[0]
+    orders_by_code = _orders_for(session, _o.c.code, (code for _, code, _ in pairs))
+    taken = _orders_for(
+        session, _o.c.tracking, (found.tracking_number(n) for _, _, n in pairs if n)
+    )
+    report = NumbersReport(found.id, len(pairs))
+    errors: list[RowError] = []
+    chosen: dict[str, str] = {}
+    for row, code, text in pairs:
+        order = orders_by_code.get(code)
+        if order is None:
+            errors.append(RowError(row, code_column, "import.order_unknown", {"ref": code}))
+            continue
+        number = found.tracking_number(text)
+        if not number:
+            errors.append(RowError(row, number_column, "err.required"))
+            continue
+        if not found.fits(number):
+            shape = t("carrier_shape." + found.id)
+            errors.append(
+                RowError(
+                    row,
+                    number_column,
+                    "err.tracking.shape",
+                    {"number": number, "carrier": found.name, "shape": shape},
+                )
+            )
+            continue
+        if order.tracking == number:
+            report.unchanged += 1
+            continue
+        holder = taken.get(number)
+        first = chosen.get(number)  # an earlier row of this file giving the same number
+        other = (
+            holder.code
+            if holder is not None and holder.id != order.id
+            else (first if first is not None and first != code else None)
+        )
+        if other is not None:
+            errors.append(
+                RowError(
+                    row, number_column, "err.tracking.taken", {"number": number, "code": other}
+                )
+            )
+            continue
+        if order.tracking:
+            errors.append(
+                RowError(
+                    row,
+                    number_column,
+                    "import.tracking_differs",
+                    {"code": code, "number": order.tracking},
+                )
+            )
+            continue
+        chosen[number] = code
+        report.set.append((code, number))
+    if errors:
+        raise ImportRejected(str(path), errors)
+    conn = session.connection()
+    for code, number in report.set:
+        order = orders_by_code[code]
+        conn.execute(
+            sa.update(_o).where(_o.c.id == order.id).values(tracking=number, carrier=found.id)
+        )
+        _record(
+            session, order.id, "shipping", None, None, moment, tracking=number, carrier=found.id
+        )
     return report
 
 

@@ -431,10 +431,14 @@ class EntryScreen(Screen[None]):
             ),
             style="bold",
         )
+        flagged: set[str] = set()
         if danger is not None and danger.warn:
             text.append("\n")
             text.append(risk_text(danger))
+            flagged = {event.code for event in danger.history}
         for row in recent:
+            if row.code in flagged:
+                continue
             text.append(
                 f"\n  {row.code}  {format_local(row.created_at)}  "
                 f"{capital(t('status.' + row.status.value))}  {format_money(row.total)}",

@@ -270,11 +270,14 @@ class TrackScreen(Screen[None]):
             order = orders.get(session, code)
             events = tracking.timeline(session, code)
             refused = problems.refusing_phones(session).get(order.phone, 0)
+            url = tracking.link(session, code, default_carrier=self.desk.settings.default_carrier)
         text = Text()
         text.append(f"{order.code}  ", style="bold")
         text.append(f"{order.name}  {order.phone and self._phone(order.phone)}  ")
         text.append(capital(t("status." + order.status.value)), style="bold")
         text.append(f"  COD {format_money(order.cod)}")
+        if url:
+            text.append(f"  {url}", style="dim underline")
         if refused:
             text.append("  " + t("desk.refused_warning", n=refused), style="bold red")
         text.append("\n")

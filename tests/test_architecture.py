@@ -31,6 +31,13 @@ CORE = [
     "orderdesk.printing.zpl",
     "orderdesk.printing.printers",
     "orderdesk.carriers",
+    "orderdesk.services.tracking",
+    "orderdesk.services.problems",
+    "orderdesk.services.cod",
+    "orderdesk.services.handover",
+    "orderdesk.io.carrier_files",
+    "orderdesk.printing.manifest",
+    "orderdesk.cli_track",
     "orderdesk.cli",
 ]
 

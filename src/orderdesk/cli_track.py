@@ -8,11 +8,50 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from orderdesk.cli import Context, _err, _json, _out, _reporting_import, _table
 from orderdesk.i18n import t
+
+if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
+    from orderdesk.cli import Context
+
+# The main module's helpers, looked up when called: `orderdesk.cli` imports this module
+# at its end, so importing them here would be circular.
+
+
+def _out(text: str = "") -> None:
+    from orderdesk.cli import _out as out
+
+    out(text)
+
+
+def _err(text: str) -> None:
+    from orderdesk.cli import _err as err
+
+    err(text)
+
+
+def _json(value: Any) -> None:
+    from orderdesk.cli import _json as as_json
+
+    as_json(value)
+
+
+def _table(headers: list[str], rows: list[list[str]], right: set[int] | None = None) -> None:
+    from orderdesk.cli import _table as table
+
+    table(headers, rows, right)
+
+
+def _reporting_import(path: str) -> AbstractContextManager[None]:
+    from orderdesk.cli import _reporting_import as reporting
+
+    return reporting(path)
+
 
 _CARRIER_IDS = ["ghn", "ghtk", "viettel_post", "jt", "vnpost", "self"]
 

@@ -56,6 +56,17 @@ def _reporting_import(path: str) -> AbstractContextManager[None]:
 _CARRIER_IDS = ["ghn", "ghtk", "viettel_post", "jt", "vnpost", "self"]
 
 
+def _file_carrier(help_text: str) -> Any:
+    """`--carrier`: whose file it is, or `auto` to recognise it from its headers."""
+    return click.option(
+        "--carrier",
+        type=click.Choice(["auto", *_CARRIER_IDS]),
+        default="auto",
+        show_default=True,
+        help=help_text,
+    )
+
+
 def _handover_id(text: str) -> int:
     digits = text.upper().removeprefix("BG-").lstrip("0") or "0"
     if not digits.isdigit():
@@ -89,13 +100,7 @@ def tracking_set(state: Context, code: str, number: str, carrier: str | None) ->
 
 @tracking_group.command("import")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option(
-    "--carrier",
-    type=click.Choice(["auto", *_CARRIER_IDS]),
-    default="auto",
-    show_default=True,
-    help="Whose file it is; auto recognises it from the headers.",
-)
+@_file_carrier("Whose file it is; auto recognises it from the headers.")
 @click.option(
     "--skip-unknown",
     is_flag=True,
@@ -134,16 +139,7 @@ def tracking_import(
             }
         )
         return
-    _out(
-        t(
-            "cli.tracking.imported",
-            rows=report.rows,
-            carrier=report.carrier,
-            events=report.events,
-            repeated=report.repeated,
-            numbers=report.numbers,
-        )
-    )
+    _out(report.summary())
     for status, count in sorted(report.moved.items()):
         _out("  " + t("cli.tracking.moved", count=count, status=t("status." + str(status))))
     for error in report.skipped:
@@ -163,13 +159,7 @@ def tracking_import(
 
 @tracking_group.command("numbers")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option(
-    "--carrier",
-    type=click.Choice(["auto", *_CARRIER_IDS]),
-    default="auto",
-    show_default=True,
-    help="Whose export it is; auto recognises it from the headers.",
-)
+@_file_carrier("Whose export it is; auto recognises it from the headers.")
 @click.pass_obj
 def tracking_numbers(state: Context, file: Path, carrier: str) -> None:
     """Read tracking numbers from a carrier's order export (our code and its number)."""
@@ -337,13 +327,7 @@ def cod_group() -> None:
 
 @cod_group.command("import")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option(
-    "--carrier",
-    type=click.Choice(["auto", *_CARRIER_IDS]),
-    default="auto",
-    show_default=True,
-    help="Whose statement it is; auto recognises it from the headers.",
-)
+@_file_carrier("Whose statement it is; auto recognises it from the headers.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
 def cod_import(state: Context, file: Path, carrier: str, as_json: bool) -> None:
@@ -365,16 +349,7 @@ def cod_import(state: Context, file: Path, carrier: str, as_json: bool) -> None:
         )
         _json(data)
         return
-    _out(
-        t(
-            "cli.cod.imported",
-            lines=report.lines,
-            carrier=report.carrier,
-            new=report.new_lines,
-            repeated=report.repeated,
-            orders=len(report.orders),
-        )
-    )
+    _out(report.summary())
     _table(
         [
             t("col.code"),

@@ -19,6 +19,7 @@ from sqlmodel import Session
 
 from orderdesk.carriers import REGISTRY, Carrier
 from orderdesk.db import dialect_insert
+from orderdesk.i18n import t
 from orderdesk.io.carrier_files import CodRow
 from orderdesk.models.enums import OrderStatus, PaymentMethod
 from orderdesk.models.reads import Jsonable
@@ -75,6 +76,16 @@ class CodReport(Jsonable):
     orders: list[Reconciled] = field(default_factory=list)
     unmatched: list[Unmatched] = field(default_factory=list)
     missing: list[Missing] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return t(
+            "cli.cod.imported",
+            lines=self.lines,
+            carrier=self.carrier,
+            new=self.new_lines,
+            repeated=self.repeated,
+            orders=len(self.orders),
+        )
 
     @property
     def expected(self) -> int:

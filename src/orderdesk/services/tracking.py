@@ -516,6 +516,16 @@ class ImportReport(Applied):
     rows: int = 0
     skipped: list[RowError] = field(default_factory=list)
 
+    def summary(self) -> str:
+        return t(
+            "cli.tracking.imported",
+            rows=self.rows,
+            carrier=self.carrier,
+            events=self.events,
+            repeated=self.repeated,
+            numbers=self.numbers,
+        )
+
 
 class UnknownRows(ImportRejected):
     """Rows with a status or an order orderdesk does not know; nothing was applied."""

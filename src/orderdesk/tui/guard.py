@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from textual.dom import DOMNode
 
 from orderdesk import crashlog
-from orderdesk.errors import OrderdeskError
+from orderdesk.errors import ImportRejected, OrderdeskError
 from orderdesk.i18n import t
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -33,6 +33,14 @@ def report(node: DOMNode, error: Exception) -> None:
         timeout=15,
         markup=False,
     )
+
+
+def report_rejected(node: DOMNode, error: ImportRejected, *, show: int = 5) -> None:
+    """A rejected file: why, and its first bad rows (the CLI lists them all)."""
+    lines = [str(error)] + [e.message() for e in error.errors[:show]]
+    if len(error.errors) > show:
+        lines.append("…")
+    node.notify("\n".join(lines), severity="error", timeout=20, markup=False)
 
 
 def guarded(method: F) -> F:

@@ -20,7 +20,7 @@ from orderdesk.i18n import t
 from orderdesk.models.money import format_money
 from orderdesk.services import cod
 from orderdesk.timeutil import format_local
-from orderdesk.tui.guard import guarded
+from orderdesk.tui.guard import guarded, report_rejected
 from orderdesk.tui.modals.prompt import Ask, PromptModal
 
 if TYPE_CHECKING:
@@ -178,18 +178,10 @@ class CodScreen(Screen[None]):
                     session, path, default_carrier=self.desk.settings.default_carrier
                 )
         except ImportRejected as error:
-            lines = [str(error)] + [e.message() for e in error.errors[:5]]
-            self.notify("\n".join(lines), severity="error", timeout=20, markup=False)
+            report_rejected(self, error)
             return
         self.notify(
-            t(
-                "cli.cod.imported",
-                lines=report.lines,
-                carrier=report.carrier,
-                new=report.new_lines,
-                repeated=report.repeated,
-                orders=len(report.orders),
-            ),
+            report.summary(),
             markup=False,
             timeout=8,
         )

@@ -15,10 +15,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from orderdesk.carriers import REGISTRY
@@ -31,6 +29,7 @@ from orderdesk.services import handover
 from orderdesk.services.handover import HandoverRead
 from orderdesk.tui.guard import guarded
 from orderdesk.tui.modals.yesno import StrictYesNoModal
+from orderdesk.tui.widgets.scan import ScanScreen
 
 if TYPE_CHECKING:
     from orderdesk.tui.app import OrderdeskApp
@@ -38,7 +37,8 @@ if TYPE_CHECKING:
 COLUMNS = ("tick", "code", "tracking", "name", "phone", "cod")
 
 
-class HandoverScreen(Screen[None]):
+class HandoverScreen(ScanScreen):
+    SCAN_FIELD = "handover-scan"
     BINDINGS = [
         Binding("ctrl+j", "submit_scan", t("pack.submit"), id="handover.submit_lf", show=False),
         Binding("ctrl+z", "untick", t("desk.handover.untick"), id="handover.untick"),
@@ -53,7 +53,6 @@ class HandoverScreen(Screen[None]):
         self.carrier = carrier
         self.handover: HandoverRead | None = None
         self.ticked: list[str] = []  # codes ticked on this screen, newest last
-        self._typing = False
 
     @property
     def desk(self) -> OrderdeskApp:
@@ -132,34 +131,12 @@ class HandoverScreen(Screen[None]):
             return not self._typing
         return True
 
-    @on(Input.Changed, "#handover-scan")
-    def _changed(self, event: Input.Changed) -> None:
-        typing = bool(event.value)
-        if typing != self._typing:
-            self._typing = typing
-            self.refresh_bindings()
-
-    @on(Input.Submitted, "#handover-scan")
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_submit_scan()
-
-    def action_submit_scan(self) -> None:
-        field = self.query_one("#handover-scan", Input)
-        value = field.value.strip()
-        field.value = ""
-        if value:
-            self.scan(value)
-
-    def action_clear_scan(self) -> None:
-        self.query_one("#handover-scan", Input).value = ""
-
     def action_leave(self) -> None:
         self.dismiss(None)
 
     @guarded
     def scan(self, value: str) -> None:
-        if self.handover is None:
+        if self.handover is None or not value:
             return
         try:
             with self.desk.store.write() as session:

@@ -15,10 +15,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from orderdesk.errors import NotFound, OrderdeskError
@@ -26,6 +24,7 @@ from orderdesk.i18n import t
 from orderdesk.services import packing
 from orderdesk.services.packing import PackLine, PackSession, ScanOutcome
 from orderdesk.tui.guard import guarded
+from orderdesk.tui.widgets.scan import ScanScreen
 
 if TYPE_CHECKING:
     from orderdesk.tui.app import OrderdeskApp
@@ -33,7 +32,8 @@ if TYPE_CHECKING:
 COLUMNS = ("col.sku", "col.product", "col.variant", "pack.col.scanned")
 
 
-class PackScreen(Screen[None]):
+class PackScreen(ScanScreen):
+    SCAN_FIELD = "pack-scan"
     BINDINGS = [
         Binding("ctrl+j", "submit_scan", t("pack.submit"), id="pack.submit_lf", show=False),
         Binding("ctrl+z", "undo", t("pack.undo"), id="pack.undo"),
@@ -47,7 +47,6 @@ class PackScreen(Screen[None]):
         super().__init__()
         self.pack: PackSession | None = None
         self.packed = 0  # orders packed since the screen opened
-        self._typing = False
 
     @property
     def desk(self) -> OrderdeskApp:
@@ -79,27 +78,6 @@ class PackScreen(Screen[None]):
         if action == "close":
             return self.pack is None and not self._typing
         return True
-
-    @on(Input.Changed, "#pack-scan")
-    def _changed(self, event: Input.Changed) -> None:
-        typing = bool(event.value)
-        if typing != self._typing:
-            self._typing = typing
-            self.refresh_bindings()
-
-    @on(Input.Submitted, "#pack-scan")
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_submit_scan()
-
-    def action_submit_scan(self) -> None:
-        field = self.query_one("#pack-scan", Input)
-        value = field.value.strip()
-        field.value = ""
-        self.scan(value)
-
-    def action_clear_scan(self) -> None:
-        self.query_one("#pack-scan", Input).value = ""
 
     def action_abandon(self) -> None:
         if self.pack is None:

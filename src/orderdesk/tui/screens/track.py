@@ -27,7 +27,7 @@ from orderdesk.services import handover, orders, problems, tracking
 from orderdesk.services.problems import Act, Problem, Rule
 from orderdesk.services.tracking import ShipmentRow
 from orderdesk.timeutil import format_local, utcnow
-from orderdesk.tui.guard import guarded
+from orderdesk.tui.guard import guarded, report_rejected
 from orderdesk.tui.modals.choice import ChoiceModal
 from orderdesk.tui.modals.prompt import Ask, PromptModal
 from orderdesk.tui.widgets.order_table import capital
@@ -521,20 +521,10 @@ class TrackScreen(Screen[None]):
                     session, path, extra_statuses=self.desk.settings.taught_statuses()
                 )
         except ImportRejected as error:
-            lines = [str(error)] + [e.message() for e in error.errors[:5]]
-            if len(error.errors) > 5:
-                lines.append("…")
-            self.notify("\n".join(lines), severity="error", timeout=20, markup=False)
+            report_rejected(self, error)
             return
         self.notify(
-            t(
-                "cli.tracking.imported",
-                rows=report.rows,
-                carrier=report.carrier,
-                events=report.events,
-                repeated=report.repeated,
-                numbers=report.numbers,
-            ),
+            report.summary(),
             markup=False,
             timeout=8,
         )

@@ -67,6 +67,12 @@ def _file_carrier(help_text: str) -> Any:
     )
 
 
+def _label(carrier: str, status: str) -> str:
+    from orderdesk.carriers import REGISTRY
+
+    return REGISTRY[carrier].status_label(status) if carrier in REGISTRY and status else status
+
+
 def _handover_id(text: str) -> int:
     digits = text.upper().removeprefix("BG-").lstrip("0") or "0"
     if not digits.isdigit():
@@ -184,6 +190,7 @@ def tracking_numbers(state: Context, file: Path, carrier: str) -> None:
 @click.pass_obj
 def tracking_show(state: Context, code: str, as_json: bool) -> None:
     """The parcel's events, newest first."""
+    from orderdesk.carriers import REGISTRY
     from orderdesk.services import tracking
     from orderdesk.timeutil import format_local
 
@@ -204,7 +211,19 @@ def tracking_show(state: Context, code: str, as_json: bool) -> None:
             t("col.note"),
         ],
         [
-            [format_local(e.at), e.carrier_status, t("outcome." + e.outcome), e.location, e.note]
+            [
+                format_local(e.at),
+                t("desk.track.by_hand")
+                if e.source == "manual"
+                else (
+                    REGISTRY[e.carrier].status_label(e.carrier_status)
+                    if e.carrier in REGISTRY
+                    else e.carrier_status
+                ),
+                t("outcome." + e.outcome),
+                e.location,
+                e.note,
+            ]
             for e in events
         ],
     )
@@ -282,7 +301,7 @@ def problems_group(ctx: click.Context, as_json: bool) -> None:
                 t("status." + p.status.value),
                 p.carrier,
                 p.tracking,
-                f"{p.last_event} {format_local(p.last_event_at)}".strip(),
+                f"{_label(p.carrier, p.last_event)} {format_local(p.last_event_at)}".strip(),
                 t("cli.problems.days", n=p.age_days),
             ]
             for p in found

@@ -372,3 +372,9 @@ def test_tracking_numbers_from_a_carriers_order_export(store: Store, tmp_path: P
             for i in (3, 4, 5)
         ]
     assert numbers == [number("ghn", 3), number("ghn", 4), number("ghn", 5)]
+
+
+def test_numeric_statuses_read_with_the_carriers_own_names() -> None:
+    assert REGISTRY["viettel_post"].status_label("506") == "506 Tồn: khách vắng nhà"
+    assert REGISTRY["ghtk"].status_label("9.0") == "9.0 Không giao được hàng"
+    assert REGISTRY["ghn"].status_label("delivery_fail") == "delivery_fail"

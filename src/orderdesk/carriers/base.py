@@ -109,6 +109,8 @@ class Carrier:
     # How many days without a new event before a parcel counts as stuck.
     stale_days: int = 3
     normalize: Callable[[str], str] = field(default=lambda number: number)
+    # The carrier's own name for a numeric status (GHTK `9` is "Không giao được hàng").
+    status_names: Mapping[str, str] = field(default_factory=dict)
     source: StatusSource | None = None
 
     def tracking_number(self, text: str) -> str:
@@ -123,6 +125,11 @@ class Carrier:
         if extra and key in extra:
             return extra[key]
         return self.statuses.get(key)
+
+    def status_label(self, status: str) -> str:
+        """A status as a person reads it: the code, then the carrier's name for it."""
+        name = self.status_names.get(status_key(status), "")
+        return f"{status} {name}" if name else status
 
     def url(self, number: str) -> str:
         return self.tracking_url.format(number=number) if self.tracking_url and number else ""

@@ -72,4 +72,18 @@ CARRIER = Carrier(
         paid=names("PaidAmount", "Số tiền trả"),
         date=names("PaymentDate", "Ngày trả tiền"),
     ),
+    status_names={
+        "10": "Đã xóa",
+        "20": "Gửi, chờ lấy hàng",
+        "60": "Đã hủy",
+        "61": "Yêu cầu hủy",
+        "62": "Yêu cầu hủy",
+        "70": "Bưu cục đã nhận",
+        "91": "Phát không thành công",
+        "100": "Phát thành công",
+        "110": "Đã thu tiền COD",
+        "120": "Đã trả tiền COD cho người gửi",
+        "161": "Chuyển hoàn không thành công",
+        "170": "Đã chuyển hoàn",
+    },
 )

@@ -53,13 +53,14 @@ _REDELIVERABLE = {S.DELIVERY_FAILED}
 _RETURNABLE = {S.SHIPPED, S.DELIVERY_FAILED}
 
 
-def event_text(outcome: str, word: str) -> Text:
+def event_text(outcome: str, word: str, carrier: str) -> Text:
     """What the carrier's last word means, then the word itself (GHTK says `9`)."""
     if not outcome:
         return Text("—", style="dim")
     text = Text(t("outcome." + outcome))
     if word and not word.startswith("("):
-        text.append(f" · {word}", style="dim")
+        found = REGISTRY.get(carrier)
+        text.append(f" · {found.status_label(word) if found else word}", style="dim")
     return text
 
 
@@ -175,7 +176,7 @@ class TrackScreen(Screen[None]):
                     p.phone,
                     p.name,
                     capital(t("status." + p.status.value)),
-                    event_text(p.last_outcome, p.last_event),
+                    event_text(p.last_outcome, p.last_event, p.carrier),
                     _age(p.last_event_at)
                     if p.last_event_at
                     else t("desk.track.days", n=p.age_days),
@@ -204,7 +205,7 @@ class TrackScreen(Screen[None]):
                     capital(t("status." + row.status.value)),
                     row.carrier,
                     row.tracking or Text("—", style="dim"),
-                    event_text(row.last_outcome, row.last_event),
+                    event_text(row.last_outcome, row.last_event, row.carrier),
                     _age(row.moved_at),
                     key=f"{i}:{row.code}",
                 )
@@ -284,7 +285,12 @@ class TrackScreen(Screen[None]):
         if not events:
             text.append(t("desk.track.no_events"), style="dim")
         for event in events[:6]:
-            word = t("desk.track.by_hand") if event.source == "manual" else event.carrier_status
+            found = REGISTRY.get(event.carrier)
+            word = (
+                t("desk.track.by_hand")
+                if event.source == "manual"
+                else (found.status_label(event.carrier_status) if found else event.carrier_status)
+            )
             text.append(f"{format_local(event.at)}  ", style="dim")
             text.append(f"{t('outcome.' + event.outcome)}", style="bold")
             text.append(f"  {word}")

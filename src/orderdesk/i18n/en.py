@@ -730,4 +730,7 @@ MESSAGES: dict[str, str] = {
     "desk.yes_no_strict_hint": "y: yes · n / Esc: no",
     "import.tracking_differs": "order {code} already has tracking number {number}",
     "cli.tracking.numbers": "{rows} row(s) from {carrier}: {set} tracking number(s) set, {unchanged} already known",
+    "desk.cod.col.name": "Customer",
+    "desk.cod.col.delivered": "Delivered",
+    "desk.cod.col.days": "Waiting",
 }

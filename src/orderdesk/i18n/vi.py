@@ -719,4 +719,7 @@ MESSAGES: dict[str, str] = {
     "desk.yes_no_strict_hint": "y: có · n / Esc: không",
     "import.tracking_differs": "đơn {code} đã có mã vận đơn {number}",
     "cli.tracking.numbers": "{rows} dòng từ {carrier}: gán {set} mã vận đơn, {unchanged} mã đã có",
+    "desk.cod.col.name": "Khách",
+    "desk.cod.col.delivered": "Giao lúc",
+    "desk.cod.col.days": "Đã chờ",
 }

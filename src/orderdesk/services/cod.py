@@ -307,7 +307,7 @@ def statements(session: Session) -> list[StatementRead]:
             sa.func.max(_cl.c.imported_at),
         )
         .group_by(_cl.c.carrier, _cl.c.statement)
-        .order_by(sa.func.max(_cl.c.imported_at).desc())
+        .order_by(sa.func.max(_cl.c.imported_at).desc(), _cl.c.statement.desc())
     )
     return [StatementRead(*r) for r in rows]
 

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 STATEMENT_COLUMNS = ("carrier", "statement", "lines", "matched", "paid", "fees", "when")
 ORDER_COLUMNS = ("code", "tracking", "expected", "fees", "paid", "difference")
+MISSING_COLUMNS = ("code", "tracking", "name", "expected", "delivered", "days")
 
 
 class CodScreen(Screen[None]):
@@ -59,9 +60,6 @@ class CodScreen(Screen[None]):
         table = self.query_one("#cod-statements", DataTable)
         for key in STATEMENT_COLUMNS:
             table.add_column(t(f"desk.cod.col.{key}"), key=key)
-        lines = self.query_one("#cod-orders", DataTable)
-        for key in ORDER_COLUMNS:
-            lines.add_column(t(f"desk.cod.col.{key}"), key=key)
         self.reload()
         table.focus()
 
@@ -103,9 +101,15 @@ class CodScreen(Screen[None]):
         )
         self._fill(rows)
 
+    def _lines(self, columns: tuple[str, ...]) -> DataTable[object]:
+        lines: DataTable[object] = self.query_one("#cod-orders", DataTable)
+        lines.clear(columns=True)
+        for key in columns:
+            lines.add_column(t(f"desk.cod.col.{key}"), key=key)
+        return lines
+
     def _fill(self, rows: list[cod.Reconciled]) -> None:
-        lines = self.query_one("#cod-orders", DataTable)
-        lines.clear()
+        lines = self._lines(ORDER_COLUMNS)
         for r in rows:
             lines.add_row(
                 r.code,
@@ -137,15 +141,14 @@ class CodScreen(Screen[None]):
         self.query_one("#cod-lines-title", Static).update(
             t("desk.cod.missing_title", count=len(found))
         )
-        lines = self.query_one("#cod-orders", DataTable)
-        lines.clear()
+        lines = self._lines(MISSING_COLUMNS)
         for m in sorted(found, key=lambda m: -m.days):
             lines.add_row(
                 m.code,
                 m.tracking,
+                m.name,
                 format_money(m.cod),
-                "",
-                "",
+                format_local(m.delivered_at),
                 t("desk.track.days", n=m.days),
             )
         self.query_one("#cod-summary", Static).update(

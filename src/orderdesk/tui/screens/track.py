@@ -47,7 +47,8 @@ VIEWS: dict[str, tuple[OrderStatus, ...]] = {
     "delivered": (S.DELIVERED,),
     "returned": (S.RETURNED,),
 }
-PROBLEM_COLUMNS = ("problem", "code", "phone", "name", "status", "last_event", "age", "detail")
+# What to act on first: a narrow terminal still shows who to call and since when.
+PROBLEM_COLUMNS = ("problem", "code", "phone", "name", "age", "last_event", "detail", "status")
 SHIPMENT_COLUMNS = ("code", "phone", "name", "status", "carrier", "tracking", "last_event", "age")
 _REDELIVERABLE = {S.DELIVERY_FAILED}
 _RETURNABLE = {S.SHIPPED, S.DELIVERY_FAILED}
@@ -175,12 +176,12 @@ class TrackScreen(Screen[None]):
                     p.code,
                     p.phone,
                     p.name,
-                    capital(t("status." + p.status.value)),
-                    event_text(p.last_outcome, p.last_event, p.carrier),
                     _age(p.last_event_at)
                     if p.last_event_at
                     else t("desk.track.days", n=p.age_days),
+                    event_text(p.last_outcome, p.last_event, p.carrier),
                     self._detail(p),
+                    capital(t("status." + p.status.value)),
                     key=f"{i}:{p.code}",
                 )
             count = len(shown)

@@ -43,7 +43,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("order_id", "carrier_status", "at", name="uq_tracking_event"),
     )
-    op.create_index("ix_tracking_events_order_id", "tracking_events", ["order_id"])
     op.create_table(
         "handovers",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -110,7 +109,6 @@ def downgrade() -> None:
     op.drop_index("ix_handover_parcels_order_id", table_name="handover_parcels")
     op.drop_table("handover_parcels")
     op.drop_table("handovers")
-    op.drop_index("ix_tracking_events_order_id", table_name="tracking_events")
     op.drop_table("tracking_events")
     # Plain DROP COLUMN, as in 0002: a batch rebuild would drop the search triggers.
     for column in ("track_outcome", "track_status", "track_at"):

@@ -38,6 +38,9 @@ CORE = [
     "orderdesk.io.carrier_files",
     "orderdesk.printing.manifest",
     "orderdesk.cli_track",
+    "orderdesk.services.reviews",
+    "orderdesk.services.returns",
+    "orderdesk.cli_after",
     "orderdesk.cli",
 ]
 

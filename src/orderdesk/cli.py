@@ -1108,9 +1108,10 @@ def console() -> None:
     os._exit(code)
 
 
-# Steps 3–4 past printing live in their own module; imported last, as it uses the helpers
-# above.
+# Steps 3–5 past printing live in their own modules; imported last, as they use the
+# helpers above.
+from orderdesk.cli_after import COMMANDS as _AFTER_COMMANDS  # noqa: E402
 from orderdesk.cli_track import COMMANDS as _TRACK_COMMANDS  # noqa: E402
 
-for _command in _TRACK_COMMANDS:
+for _command in (*_TRACK_COMMANDS, *_AFTER_COMMANDS):
     cli.add_command(_command)

@@ -111,3 +111,20 @@ def test_a_file_of_no_known_carrier_is_refused(cli, tmp_path: Path) -> None:  # 
     path.write_text("a,b,c\n1,2,3\n", encoding="utf-8")
     code, _, err = cli("tracking", "import", str(path))
     assert code == 1 and "cannot tell which carrier" in err and err.count("\n") == 1
+
+
+def test_review_return_and_exchange_from_the_command_line(cli) -> None:  # type: ignore[no-untyped-def]
+    packed_order(cli, "DH2611-7001", "0912000007")
+    assert cli("order", "ship", "DH2611-7001")[0] == 0
+    assert cli("order", "deliver", "DH2611-7001")[0] == 0
+    code, out, _ = cli("review", "add", "DH2611-7001", "--stars", "2", "--comment", "Áo bị lỗi")
+    assert code == 0 and "review queue" in out
+    code, out, _ = cli("review", "queue", "--json")
+    [waiting] = json.loads(out)
+    assert waiting["code"] == "DH2611-7001" and waiting["phone"] == "0912 000 007"
+    assert cli("review", "reply", str(waiting["id"]), "Shop gửi áo mới ạ")[0] == 0
+    assert json.loads(cli("review", "queue", "--json")[1]) == []
+    code, _, err = cli("return", "create", "DH2611-7001", "--item", "AT-1=2", "--reason", "defect")
+    assert code == 1 and "1 left" in err
+    code, out, _ = cli("exchange", "DH2611-7001", "--from", "AT-1=1", "--to", "AT-1=1")
+    assert code == 0 and "exchange order DH" in out and "COD 0 ₫" in out

@@ -68,3 +68,16 @@ class MoveKind(StrEnum):
     SHIP = "ship"
     RETURN = "return"
     WRITE_OFF = "write_off"
+
+
+class ReturnReason(StrEnum):
+    """Why goods came back after delivery."""
+
+    __catalog__ = "return_reason"
+
+    WRONG_SIZE = "wrong_size"
+    WRONG_COLOUR = "wrong_colour"
+    DEFECT = "defect"
+    NOT_AS_DESCRIBED = "not_as_described"
+    CHANGED_MIND = "changed_mind"
+    OTHER = "other"

@@ -12,7 +12,14 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from orderdesk.models.enums import Action, Inspection, MoveKind, OrderStatus, PaymentMethod
+from orderdesk.models.enums import (
+    Action,
+    Inspection,
+    MoveKind,
+    OrderStatus,
+    PaymentMethod,
+    ReturnReason,
+)
 from orderdesk.models.types import UTCDateTime, enum_type
 from orderdesk.timeutil import utcnow
 
@@ -331,6 +338,59 @@ class ProblemSnooze(SQLModel, table=True):
     until: datetime = Field(sa_type=UTCDateTime, nullable=False)
 
 
+class Review(SQLModel, table=True):
+    """A customer's stars for an order, or for one product of it (`sku` not empty)."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (
+        sa.UniqueConstraint("order_id", "sku", name="uq_review_order_sku"),
+        sa.CheckConstraint("stars BETWEEN 1 AND 5", name="review_stars_range"),
+        # The response queue: unanswered low ratings, oldest first.
+        sa.Index("ix_reviews_open", "replied_at", "stars", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="orders.id")
+    product_id: int | None = Field(default=None, foreign_key="products.id", index=True)
+    sku: str = Field(default="", max_length=64)
+    stars: int
+    comment: str = Field(default="", max_length=2000)
+    channel: str = Field(default="", max_length=40)
+    at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    reply: str = Field(default="", max_length=2000)
+    replied_at: datetime | None = _when_field()
+    created_at: datetime = _now_field()
+
+
+class Return(SQLModel, table=True):
+    """Goods that came back after delivery (a return), maybe for others (an exchange)."""
+
+    __tablename__ = "returns"
+    __table_args__ = (sa.CheckConstraint("refund >= 0", name="return_refund_nonneg"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="orders.id", index=True)
+    kind: str = Field(max_length=10)  # return | exchange
+    reason: ReturnReason = Field(sa_type=enum_type(ReturnReason))
+    refund: int = 0
+    note: str = Field(default="", max_length=500)
+    exchange_order_id: int | None = Field(default=None, foreign_key="orders.id")
+    at: datetime = _now_field()
+
+
+class ReturnLine(SQLModel, table=True):
+    __tablename__ = "return_lines"
+    __table_args__ = (sa.CheckConstraint("qty > 0", name="return_line_qty_pos"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    return_id: int = Field(foreign_key="returns.id", index=True)
+    product_id: int = Field(foreign_key="products.id", index=True)
+    sku: str = Field(max_length=64)
+    qty: int
+    unit_price: int  # as sold, for refunds and reports
+    restock: bool = True  # False: written off (damaged, not sellable)
+
+
 class CodeCounter(SQLModel, table=True):
     """The last sequence number handed out per order-code prefix (`DH2611`)."""
 
@@ -356,6 +416,9 @@ __all__ = [
     "PrintJob",
     "PrintJobOrder",
     "ProblemSnooze",
+    "Return",
+    "ReturnLine",
+    "Review",
     "Product",
     "Stock",
     "StockMove",

@@ -96,6 +96,8 @@ class Customer(SQLModel, table=True):
     ward_code: int | None = None
     province_code: int | None = None
     notes: str = Field(default="", max_length=2000)
+    # Comma-separated words the seller files the customer under ("sỉ, vip").
+    tags: str = Field(default="", max_length=500, sa_column_kwargs={"server_default": ""})
     search_key: str = Field(default="", max_length=500)
     created_at: datetime = _now_field()
     updated_at: datetime = _now_field()

@@ -1,4 +1,4 @@
-"""after-sales: reviews, returns and exchanges
+"""after-sales: reviews, returns and exchanges, customer tags
 
 Revision ID: 0004
 Revises: 0003
@@ -17,6 +17,9 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.add_column(
+        "customers", sa.Column("tags", sa.String(length=500), nullable=False, server_default="")
+    )
     op.create_table(
         "reviews",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -81,3 +84,4 @@ def downgrade() -> None:
     op.drop_index("ix_reviews_product_id", table_name="reviews")
     op.drop_index("ix_reviews_open", table_name="reviews")
     op.drop_table("reviews")
+    op.execute("ALTER TABLE customers DROP COLUMN tags")

@@ -30,6 +30,9 @@ def with_aftersales(big: Path, folder: Path) -> Path:
         return target
     partial = folder / "aftersales-partial.db"
     shutil.copyfile(big, partial)
+    from orderdesk.db import open_store
+
+    open_store(partial).dispose()  # a shop kept from an older run gets the newer tables
     rng = random.Random(7)
     con = sqlite3.connect(partial)
     delivered = con.execute(

@@ -17,6 +17,7 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_index("ix_orders_created_at", "orders", ["created_at"])
     op.add_column(
         "customers", sa.Column("tags", sa.String(length=500), nullable=False, server_default="")
     )
@@ -76,6 +77,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_orders_created_at", table_name="orders")
     op.drop_index("ix_return_lines_product_id", table_name="return_lines")
     op.drop_index("ix_return_lines_return_id", table_name="return_lines")
     op.drop_table("return_lines")

@@ -241,7 +241,11 @@ def seed(path: Path, count: int) -> None:
                 )
             )
     status_columns = ", ".join(f"{s.value}_at" for s in OrderStatus)
-    con.executemany("INSERT INTO customers VALUES (?,?,?,?,?,?,?,?,?,?,?)", customers)
+    con.executemany(
+        "INSERT INTO customers (id, phone, name, email, street, ward_code, province_code, notes, "
+        "search_key, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        customers,
+    )
     con.executemany(
         "INSERT INTO orders (id, code, channel, customer_id, name, phone, email, street, "
         "ward_code, ward_name, province_code, province_name, district, subtotal, shipping_fee, "

@@ -344,7 +344,11 @@ def seed(path: Path, count: int, now: datetime) -> dict[str, Any]:
                 remits.append((i, cod, cod, fees, cod - fees - difference, difference, reconciled))
 
     status_columns = ", ".join(f"{s.value}_at" for s in ALL_STATUSES)
-    con.executemany("INSERT INTO customers VALUES (?,?,?,?,?,?,?,?,?,?,?)", customers.values())
+    con.executemany(
+        "INSERT INTO customers (id, phone, name, email, street, ward_code, province_code, notes, "
+        "search_key, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        customers.values(),
+    )
     # The search index is built once at the end: ten times faster than row by row.
     (trigger,) = con.execute(
         "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'orders_search_insert'"

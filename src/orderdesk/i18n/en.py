@@ -762,7 +762,7 @@ MESSAGES: dict[str, str] = {
     "cli.return.restocked": "{code}: {lines} back on the shelf; refund {refund}",
     "cli.return.written_off": "{code}: {lines} came back and was written off; refund {refund}",
     "cli.exchange.done": "{code}: exchange order {new} is {status}, COD {cod}, refund {refund}",
-    "err.customer.merge_self": "{phone} is one customer: give two different phones to merge",
+    "err.customer.merge_self": "the same number {phone} twice; a customer cannot be merged with itself",
     "field.notes": "notes",
     "field.tags": "tags",
     "cli.customer.none": "no customer matches {text}",

@@ -751,7 +751,7 @@ MESSAGES: dict[str, str] = {
     "cli.return.restocked": "{code}: {lines} đã về kệ; hoàn tiền {refund}",
     "cli.return.written_off": "{code}: {lines} đã nhận lại và xuất hủy; hoàn tiền {refund}",
     "cli.exchange.done": "{code}: đơn đổi hàng {new} đang {status}, thu hộ {cod}, hoàn tiền {refund}",
-    "err.customer.merge_self": "{phone} là cùng một khách: hãy nhập hai số điện thoại khác nhau để gộp",
+    "err.customer.merge_self": "cùng một số {phone} hai lần; không thể gộp một khách với chính mình",
     "field.notes": "ghi chú",
     "field.tags": "nhãn",
     "cli.customer.none": "không có khách nào khớp với {text}",

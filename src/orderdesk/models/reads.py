@@ -6,7 +6,13 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from orderdesk.models.enums import Inspection, MoveKind, OrderStatus, PaymentMethod
+from orderdesk.models.enums import (
+    Inspection,
+    MoveKind,
+    OrderStatus,
+    PaymentMethod,
+    ReturnReason,
+)
 
 
 def _jsonable(value: Any) -> Any:
@@ -181,5 +187,62 @@ class CustomerRead(Jsonable):
     province: str
     notes: str
     orders: int
+    spent: int  # on delivered orders
+    refused: int  # COD parcels sent back (returning or returned)
+    returns: int = 0  # orders with goods returned after delivery
+    reviews: int = 0
+    tags: list[str] = field(default_factory=list)
+    last_order: datetime | None = None
+
+
+@dataclass(frozen=True)
+class CustomerRow(Jsonable):
+    """One line of the customer book's search results."""
+
+    phone: str  # as sellers write it: 0912 345 678
+    name: str
+    province: str
+    orders: int
     spent: int
+    returns: int
     refused: int
+    reviews: int
+    tags: list[str]
+    last_order: datetime | None
+
+
+@dataclass(frozen=True)
+class CustomerOrder(Jsonable):
+    code: str
+    created_at: datetime
+    status: OrderStatus
+    total: int
+
+
+@dataclass(frozen=True)
+class CustomerReview(Jsonable):
+    code: str
+    sku: str
+    stars: int
+    comment: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class CustomerReturn(Jsonable):
+    code: str
+    kind: str  # return | exchange
+    reason: ReturnReason
+    refund: int
+    at: datetime
+
+
+@dataclass(frozen=True)
+class CustomerBook(Jsonable):
+    """A customer's page: details and figures, then orders, reviews and returns, newest
+    first."""
+
+    customer: CustomerRead
+    orders: list[CustomerOrder]
+    reviews: list[CustomerReview]
+    returns: list[CustomerReturn]

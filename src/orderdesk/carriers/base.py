@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from functools import lru_cache
 from typing import NamedTuple, Protocol
 
 from orderdesk.models.enums import Inspection
@@ -135,6 +136,7 @@ class Carrier:
         return self.tracking_url.format(number=number) if self.tracking_url and number else ""
 
 
+@lru_cache(maxsize=4096)
 def status_key(status: str) -> str:
     """Carrier statuses compare folded; `5.0` from a spreadsheet cell is `5`."""
     key = fold(status)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,10 +35,16 @@ class Sheet:
 def _cell(value: object) -> str:
     if value is None:
         return ""
-    if type(value) is str and value.isascii() and value.isprintable():
-        # Plain ASCII needs no NFC; only stray spaces and a neutralizing quote to undo.
-        if "  " not in value and value[:1] not in (" ", "'") and value[-1:] != " ":
-            return value
+    if (
+        type(value) is str
+        and value.isprintable()
+        and "  " not in value
+        and value[:1] not in (" ", "'")
+        and value[-1:] != " "
+    ):
+        # Nothing to trim, collapse or un-neutralize (the common cell): only NFC, which
+        # plain ASCII does not need.
+        return value if value.isascii() else unicodedata.normalize("NFC", value)
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, float) and value.is_integer():
@@ -66,7 +73,13 @@ def _build(
 ) -> Sheet:
     # The header is the first row with anything in it, or, when the caller knows its
     # column names, the first of the top rows that `is_header` accepts.
-    filled = [i for i, row in enumerate(raw_rows) if any(_cell(v) for v in row)]
+    filled: list[int] = []
+    wanted = HEADER_SEARCH_ROWS if is_header is not None else 1
+    for i, row in enumerate(raw_rows):
+        if any(_cell(v) for v in row):
+            filled.append(i)
+            if len(filled) >= wanted:
+                break  # the rest is read once, below
     if not filled:
         raise FileUnreadable("err.file.empty", path=str(path))
     start = filled[0]

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from orderdesk.carriers import status_label
 from orderdesk.i18n import t
 
 if TYPE_CHECKING:
@@ -65,12 +66,6 @@ def _file_carrier(help_text: str) -> Any:
         show_default=True,
         help=help_text,
     )
-
-
-def _label(carrier: str, status: str) -> str:
-    from orderdesk.carriers import REGISTRY
-
-    return REGISTRY[carrier].status_label(status) if carrier in REGISTRY and status else status
 
 
 def _handover_id(text: str) -> int:
@@ -190,7 +185,6 @@ def tracking_numbers(state: Context, file: Path, carrier: str) -> None:
 @click.pass_obj
 def tracking_show(state: Context, code: str, as_json: bool) -> None:
     """The parcel's events, newest first."""
-    from orderdesk.carriers import REGISTRY
     from orderdesk.services import tracking
     from orderdesk.timeutil import format_local
 
@@ -215,11 +209,7 @@ def tracking_show(state: Context, code: str, as_json: bool) -> None:
                 format_local(e.at),
                 t("desk.track.by_hand")
                 if e.source == "manual"
-                else (
-                    REGISTRY[e.carrier].status_label(e.carrier_status)
-                    if e.carrier in REGISTRY
-                    else e.carrier_status
-                ),
+                else status_label(e.carrier, e.carrier_status),
                 t("outcome." + e.outcome),
                 e.location,
                 e.note,
@@ -301,7 +291,7 @@ def problems_group(ctx: click.Context, as_json: bool) -> None:
                 t("status." + p.status.value),
                 p.carrier,
                 p.tracking,
-                f"{_label(p.carrier, p.last_event)} {format_local(p.last_event_at)}".strip(),
+                f"{status_label(p.carrier, p.last_event)} {format_local(p.last_event_at)}".strip(),
                 t("cli.problems.days", n=p.age_days),
             ]
             for p in found

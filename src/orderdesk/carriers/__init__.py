@@ -20,4 +20,20 @@ REGISTRY: dict[str, Carrier] = {
 # id → display name, for pickers and documents.
 CARRIERS: dict[str, str] = {c.id: c.name for c in REGISTRY.values()}
 
-__all__ = ["CARRIERS", "REGISTRY", "Carrier", "Outcome", "StatusRow", "StatusSource"]
+
+def status_label(carrier: str, status: str) -> str:
+    """A carrier's status as a person reads it (`506 Tồn: khách vắng nhà`); a word of a
+    carrier orderdesk does not know is shown as it is."""
+    found = REGISTRY.get(carrier)
+    return found.status_label(status) if found is not None and status else status
+
+
+__all__ = [
+    "CARRIERS",
+    "REGISTRY",
+    "Carrier",
+    "Outcome",
+    "StatusRow",
+    "StatusSource",
+    "status_label",
+]

@@ -17,13 +17,14 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from orderdesk.carriers import REGISTRY, Carrier
+from orderdesk.carriers import Carrier
 from orderdesk.db import dialect_insert
 from orderdesk.i18n import t
 from orderdesk.io.carrier_files import CodRow
 from orderdesk.models.enums import OrderStatus, PaymentMethod
 from orderdesk.models.reads import Jsonable
 from orderdesk.models.tables import CodLine, CodRemit, Order
+from orderdesk.services.tracking import orders_by
 from orderdesk.timeutil import utcnow
 
 _o = Order.__table__  # type: ignore[attr-defined]
@@ -104,19 +105,6 @@ class CodReport(Jsonable):
         return sum(o.difference for o in self.orders)
 
 
-def _find(session: Session, column: sa.Column[str], refs: set[str]) -> dict[str, tuple[int, str]]:
-    values = sorted(r for r in refs if r)
-    found: dict[str, tuple[int, str]] = {}
-    conn = session.connection()
-    for start in range(0, len(values), _CHUNK):
-        query = sa.select(_o.c.id, _o.c.code, column).where(
-            column.in_(values[start : start + _CHUNK])
-        )
-        for oid, code, value in conn.execute(query):
-            found[value] = (oid, code)
-    return found
-
-
 def apply_lines(
     session: Session,
     carrier: Carrier,
@@ -129,8 +117,8 @@ def apply_lines(
     moment = now or utcnow()
     conn = session.connection()
     report = CodReport(carrier=carrier.id, statement=statement, lines=len(rows))
-    by_number = _find(session, _o.c.tracking, {r.tracking for r in rows})
-    by_code = _find(session, _o.c.code, {r.code for r in rows})
+    by_number = orders_by(session, _o.c.tracking, (r.tracking for r in rows))
+    by_code = orders_by(session, _o.c.code, (r.code for r in rows))
     touched: set[int] = set()
     # Lines already stored (by any statement) are not stored again.
     refs = sorted({(r.tracking or r.code)[:60] for r in rows})
@@ -159,7 +147,7 @@ def apply_lines(
                 {
                     "carrier": carrier.id,
                     "ref": ref,
-                    "order_id": match[0] if match else None,
+                    "order_id": match.id if match else None,
                     "statement": r.statement or statement,
                     "cod": r.cod,
                     "fees": r.fees,
@@ -168,7 +156,7 @@ def apply_lines(
                 }
             )
         if match:
-            touched.add(match[0])
+            touched.add(match.id)
         else:
             report.unmatched.append(Unmatched(r.row, ref, r.cod, r.paid))
     if new:
@@ -238,25 +226,34 @@ def _recompute(session: Session, order_ids: set[int], now: datetime) -> list[Rec
     return result
 
 
-def missing(
-    session: Session, carrier_id: str, *, default_carrier: str = "ghn", now: datetime | None = None
-) -> list[Missing]:
-    """This carrier's delivered COD orders that no statement has paid yet, oldest first."""
-    moment = now or utcnow()
-    carrier_match = (
-        sa.or_(_o.c.carrier == carrier_id, _o.c.carrier == "")
-        if carrier_id == default_carrier
-        else _o.c.carrier == carrier_id
+def unremitted() -> sa.ColumnElement[bool]:
+    """Delivered with COD to collect, and on no statement yet: cash the courier holds."""
+    return sa.and_(
+        _o.c.status == OrderStatus.DELIVERED,
+        _o.c.payment == PaymentMethod.COD,
+        _o.c.cod > 0,
+        ~sa.exists().where(_cr.c.order_id == _o.c.id),
     )
+
+
+def missing(
+    session: Session,
+    carrier_id: str | None,
+    *,
+    default_carrier: str = "ghn",
+    now: datetime | None = None,
+) -> list[Missing]:
+    """Delivered COD orders that no statement has paid yet, oldest first: this carrier's,
+    or every carrier's when `carrier_id` is None."""
+    moment = now or utcnow()
+    carrier_match: sa.ColumnElement[bool] = sa.true()
+    if carrier_id == default_carrier:
+        carrier_match = sa.or_(_o.c.carrier == carrier_id, _o.c.carrier == "")
+    elif carrier_id is not None:
+        carrier_match = _o.c.carrier == carrier_id
     rows = session.connection().execute(
         sa.select(_o.c.code, _o.c.tracking, _o.c.name, _o.c.cod, _o.c.delivered_at)
-        .where(
-            _o.c.status == OrderStatus.DELIVERED,
-            _o.c.payment == PaymentMethod.COD,
-            _o.c.cod > 0,
-            carrier_match,
-            ~sa.exists().where(_cr.c.order_id == _o.c.id),
-        )
+        .where(unremitted(), carrier_match)
         .order_by(_o.c.delivered_at)
     )
     return [
@@ -330,7 +327,3 @@ def statement_orders(session: Session, carrier: str, statement: str) -> list[Rec
         Reconciled(r.code, r.tracking or "", r.expected, r.collected, r.fees, r.paid, r.difference)
         for r in rows
     ]
-
-
-def carrier_name(cid: str) -> str:
-    return REGISTRY[cid].name if cid in REGISTRY else cid

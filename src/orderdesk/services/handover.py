@@ -164,6 +164,31 @@ def open_handover(
     return get(session, hid)
 
 
+@dataclass(frozen=True)
+class Ready:
+    """A carrier's side of the packing table: parcels packed for it, an open handover."""
+
+    carrier: str
+    packed: int
+    open: bool
+
+
+def ready(session: Session, *, default_carrier: str = "ghn") -> list[Ready]:
+    """Every carrier, the shop's own first, then the most packed parcels first."""
+    conn = session.connection()
+    carrier = sa.func.coalesce(sa.func.nullif(_o.c.carrier, ""), default_carrier)
+    packed = dict(
+        conn.execute(
+            sa.select(carrier, sa.func.count())
+            .where(_o.c.status == OrderStatus.PACKED)
+            .group_by(carrier)
+        ).all()
+    )
+    opened = set(conn.execute(sa.select(_h.c.carrier).where(_h.c.state == "open")).scalars())
+    found = [Ready(cid, int(packed.get(cid, 0)), cid in opened) for cid in REGISTRY]
+    return sorted(found, key=lambda r: (r.carrier != default_carrier, -r.packed))
+
+
 def current(session: Session, carrier: str) -> HandoverRead | None:
     hid = _open_id(session, carrier)
     return get(session, hid) if hid is not None else None

@@ -18,10 +18,12 @@ from sqlmodel import Session
 
 from orderdesk.carriers import REGISTRY, Outcome
 from orderdesk.errors import IllegalTransition
+from orderdesk.i18n import t
 from orderdesk.models.enums import Action, OrderStatus, PaymentMethod
 from orderdesk.models.reads import Jsonable
 from orderdesk.models.tables import CodRemit, Order, ProblemSnooze
 from orderdesk.services import orders, tracking
+from orderdesk.services.cod import unremitted
 from orderdesk.services.orders import _load, _record
 from orderdesk.timeutil import local_today, utcnow
 from orderdesk.validation import optional_text
@@ -193,14 +195,7 @@ def queue(
     ):
         add(Rule.LATE, r, r.deliver_by.isoformat())
     cutoff = moment - timedelta(days=cod_days)
-    for r in conn.execute(
-        sa.select(*_COLUMNS).where(
-            _o.c.status == S.DELIVERED,
-            _o.c.cod > 0,
-            _o.c.delivered_at < cutoff,
-            ~sa.exists().where(_cr.c.order_id == _o.c.id),
-        )
-    ):
+    for r in conn.execute(sa.select(*_COLUMNS).where(unremitted(), _o.c.delivered_at < cutoff)):
         add(Rule.COD_UNPAID, r, str((moment - r.delivered_at).days), since=r.delivered_at)
     for r in conn.execute(
         sa.select(*_COLUMNS, _cr.c.difference)
@@ -279,14 +274,8 @@ def act(
         session,
         code,
         outcome,
-        note=text or t_act(what),
+        note=text or t(f"problem_act.{what.value}"),
         default_carrier=default_carrier,
         now=moment,
     )
     return _load(session, code).status
-
-
-def t_act(what: Act) -> str:
-    from orderdesk.i18n import t
-
-    return t(f"problem_act.{what.value}")

@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from orderdesk.models.enums import OrderStatus, PaymentMethod
+from orderdesk.models.enums import OrderStatus
 from orderdesk.models.reads import Jsonable
 from orderdesk.models.tables import (
     CodRemit,
@@ -29,6 +29,7 @@ from orderdesk.models.tables import (
     ReturnLine,
     Review,
 )
+from orderdesk.services.cod import unremitted
 from orderdesk.timeutil import local_today, local_tz, utcnow
 from orderdesk.validation import fail
 
@@ -363,12 +364,7 @@ def cod(
     conn = session.connection()
     rows = conn.execute(
         sa.select(carrier, sa.func.count(), sa.func.sum(_o.c.cod), sa.func.min(_o.c.delivered_at))
-        .where(
-            _o.c.status == S.DELIVERED,
-            _o.c.payment == PaymentMethod.COD,
-            _o.c.cod > 0,
-            ~sa.exists().where(_cr.c.order_id == _o.c.id),
-        )
+        .where(unremitted())
         .group_by(carrier)
     ).all()
     short = conn.execute(

@@ -74,7 +74,6 @@ def _take_back(
     session: Session,
     order: SimpleNamespace,
     items: Mapping[str, object],
-    restock: bool,
 ) -> list[tuple[SimpleNamespace, int]]:
     """Which order lines, how many: refused whole if any quantity is more than is left."""
     if order.delivered_at is None:
@@ -128,7 +127,7 @@ def create(
     order = _load(session, code)
     why = validation.choice(str(reason), "reason", ReturnReason)
     text = validation.optional_text(note, "note", max_len=500)
-    taken = _take_back(session, order, items, restock)
+    taken = _take_back(session, order, items)
     value = sum(line.unit_price * qty for line, qty in taken)
     amount = value if refund is None else validation.money(refund, "refund")
     conn = session.connection()

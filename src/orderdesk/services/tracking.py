@@ -542,7 +542,7 @@ class UnknownRows(ImportRejected):
 _MATCH_COLUMNS = (_o.c.id, _o.c.code, _o.c.status, _o.c.carrier, _o.c.tracking, _o.c.track_at)
 
 
-def _orders_for(
+def orders_by(
     session: Session, column: sa.Column[str], refs: Iterable[str]
 ) -> dict[str, SimpleNamespace]:
     values = sorted({r for r in refs if r})
@@ -575,9 +575,9 @@ def apply_rows(
     """
     moment = now or utcnow()
     report = ImportReport(carrier=carrier.id, rows=len(rows))
-    by_number = _orders_for(session, _o.c.tracking, (r.tracking for r in rows))
+    by_number = orders_by(session, _o.c.tracking, (r.tracking for r in rows))
     # By our code only the rows whose number matched nothing (a file usually has both).
-    by_code = _orders_for(
+    by_code = orders_by(
         session, _o.c.code, (r.code for r in rows if not r.tracking or r.tracking not in by_number)
     )
     # One object per order, so a status reached by one row is seen by the next.
@@ -669,10 +669,8 @@ def import_numbers(
     moment = now or utcnow()
     f = found.status_fields
     code_column, number_column = f.code[0], f.tracking[0]
-    orders_by_code = _orders_for(session, _o.c.code, (code for _, code, _ in pairs))
-    taken = _orders_for(
-        session, _o.c.tracking, (found.tracking_number(n) for _, _, n in pairs if n)
-    )
+    orders_by_code = orders_by(session, _o.c.code, (code for _, code, _ in pairs))
+    taken = orders_by(session, _o.c.tracking, (found.tracking_number(n) for _, _, n in pairs if n))
     report = NumbersReport(found.id, len(pairs))
     errors: list[RowError] = []
     chosen: dict[str, str] = {}

@@ -135,9 +135,7 @@ class CodScreen(Screen[None]):
     def action_missing(self) -> None:
         default = self.desk.settings.default_carrier
         with self.desk.store.read() as session:
-            found = [
-                m for cid in CARRIERS for m in cod.missing(session, cid, default_carrier=default)
-            ]
+            found = cod.missing(session, None, default_carrier=default)
         self.query_one("#cod-lines-title", Static).update(
             t("desk.cod.missing_title", count=len(found))
         )

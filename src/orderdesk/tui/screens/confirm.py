@@ -26,8 +26,8 @@ from orderdesk.services import checklist, customers, orders
 from orderdesk.timeutil import format_local
 from orderdesk.tui.guard import guarded
 from orderdesk.tui.modals.prompt import Ask, PromptModal
-from orderdesk.tui.screens.entry import risk_text
 from orderdesk.tui.widgets.order_table import capital
+from orderdesk.tui.widgets.risk import risk_text
 
 if TYPE_CHECKING:
     from orderdesk.tui.app import OrderdeskApp

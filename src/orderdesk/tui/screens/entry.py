@@ -30,6 +30,7 @@ from orderdesk.tui.guard import guarded
 from orderdesk.tui.widgets.form import Field, FormInput
 from orderdesk.tui.widgets.order_table import capital
 from orderdesk.tui.widgets.picker import Choice, Picker
+from orderdesk.tui.widgets.risk import risk_text
 
 if TYPE_CHECKING:
     from orderdesk.tui.app import OrderdeskApp
@@ -635,19 +636,3 @@ class EntryScreen(Screen[None]):
             self.query_one(LinesTable).focus()
             return
         self.app.switch_mode("orders")
-
-
-def risk_text(danger: customers.Risk) -> Text:
-    """The warning and the history behind it, for the new-order and confirm screens."""
-    text = Text(
-        t("desk.risk_warning", refused=danger.refused, failed=danger.failed), style="bold red"
-    )
-    for event in danger.history:
-        text.append(
-            f"\n  ⚠ {event.code}  {format_local(event.at)}  "
-            f"{capital(t('status.' + event.status.value))}  {format_money(event.cod)}",
-            style="red",
-        )
-        if event.reason:
-            text.append(f"  · {event.reason}", style="red")
-    return text

@@ -7,7 +7,6 @@ highlighted order; every rule lives in `services.tracking` and `services.problem
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -18,12 +17,12 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, Tab, Tabs
 
-from orderdesk.carriers import CARRIERS, REGISTRY, Outcome
+from orderdesk.carriers import REGISTRY, Outcome, status_label
 from orderdesk.errors import ImportRejected
 from orderdesk.i18n import t
 from orderdesk.models.enums import OrderStatus
 from orderdesk.models.money import format_money, format_number
-from orderdesk.services import handover, orders, problems, tracking
+from orderdesk.services import customers, handover, orders, problems, tracking
 from orderdesk.services.problems import Act, Problem, Rule
 from orderdesk.services.tracking import ShipmentRow
 from orderdesk.timeutil import format_local, utcnow
@@ -60,8 +59,7 @@ def event_text(outcome: str, word: str, carrier: str) -> Text:
         return Text("—", style="dim")
     text = Text(t("outcome." + outcome))
     if word and not word.startswith("("):
-        found = REGISTRY.get(carrier)
-        text.append(f" · {found.status_label(word) if found else word}", style="dim")
+        text.append(f" · {status_label(carrier, word)}", style="dim")
     return text
 
 
@@ -271,7 +269,7 @@ class TrackScreen(Screen[None]):
         with self.desk.store.read() as session:
             order = orders.get(session, code)
             events = tracking.timeline(session, code)
-            refused = problems.refusing_phones(session).get(order.phone, 0)
+            refused = customers.risk(session, order.phone, other_than=code).refused
             url = tracking.link(session, code, default_carrier=self.desk.settings.default_carrier)
         text = Text()
         text.append(f"{order.code}  ", style="bold")
@@ -286,11 +284,10 @@ class TrackScreen(Screen[None]):
         if not events:
             text.append(t("desk.track.no_events"), style="dim")
         for event in events[:6]:
-            found = REGISTRY.get(event.carrier)
             word = (
                 t("desk.track.by_hand")
                 if event.source == "manual"
-                else (found.status_label(event.carrier_status) if found else event.carrier_status)
+                else status_label(event.carrier, event.carrier_status)
             )
             text.append(f"{format_local(event.at)}  ", style="dim")
             text.append(f"{t('outcome.' + event.outcome)}", style="bold")
@@ -471,23 +468,19 @@ class TrackScreen(Screen[None]):
 
     @guarded
     def _choose_carrier(self) -> None:
-        default = self.desk.settings.default_carrier
         with self.desk.store.read() as session:
-            ready = tracking.shipments(session, (S.PACKED,), default_carrier=default, limit=100_000)
-            waiting = Counter(r.carrier for r in ready)
-            open_now = {cid: handover.current(session, cid) is not None for cid in CARRIERS}
-        if not ready and not any(open_now.values()):
+            carriers = handover.ready(session, default_carrier=self.desk.settings.default_carrier)
+        if not any(c.packed or c.open for c in carriers):
             self.notify(t("desk.track.nothing_packed"), severity="warning", markup=False)
             return
-        order = sorted(CARRIERS, key=lambda c: (c != default, -waiting[c]))
         choices = [
             (
-                f"{REGISTRY[c].name}  · "
-                + t("desk.track.packed_n", n=waiting[c])
-                + (f"  · {t('handover_state.open')}" if open_now[c] else ""),
-                c,
+                f"{REGISTRY[c.carrier].name}  · "
+                + t("desk.track.packed_n", n=c.packed)
+                + (f"  · {t('handover_state.open')}" if c.open else ""),
+                c.carrier,
             )
-            for c in order
+            for c in carriers
         ]
 
         def picked(value: str | None) -> None:

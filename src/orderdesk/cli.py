@@ -921,16 +921,17 @@ def _reporting_import(path: str) -> Iterator[None]:
 
 
 @cli.command("import")
-@click.argument("kind", type=click.Choice(["products", "orders"]))
+@click.argument("kind", type=click.Choice(["products", "orders", "reviews"]))
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check the file and report; write nothing.")
 @click.pass_obj
 def import_(state: Context, kind: str, file: Path, dry_run: bool) -> None:
-    """Import products or orders from CSV or XLSX: all rows, or nothing."""
+    """Import products, orders or reviews from CSV or XLSX: all rows, or nothing."""
     from orderdesk.io.orders import import_orders
     from orderdesk.io.products import import_products
+    from orderdesk.io.reviews import import_reviews
 
-    run = import_products if kind == "products" else import_orders
+    run = {"products": import_products, "orders": import_orders, "reviews": import_reviews}[kind]
     with _reporting_import(str(file)):
         try:
             with state.store().write() as session:
@@ -952,6 +953,8 @@ def import_(state: Context, kind: str, file: Path, dry_run: bool) -> None:
                 updated=result.updated,
             )
         )
+    elif kind == "reviews":
+        _out(prefix + t("cli.import.reviews", rows=result.created, waiting=result.pending))
     else:
         _out(
             prefix

@@ -116,3 +116,42 @@ def test_an_exchange_for_something_dearer_collects_the_difference(shop: Store) -
     with shop.read() as session:
         new = orders.get(session, swapped.exchange_code)
     assert new.cod == 420_000 - 175_000
+
+
+def test_one_damaged_line_is_written_off_while_the_rest_goes_back(shop: Store) -> None:
+    code = delivered(shop, {"AT-DEN-M": 2, "QJ-30": 1})
+    with shop.read() as session:
+        form = returns.returnable(session, code)
+    assert [(ln.sku, ln.sold, ln.left) for ln in form] == [("AT-DEN-M", 2, 2), ("QJ-30", 1, 1)]
+    with shop.write() as session:
+        back = returns.create(
+            session, code, {"AT-DEN-M": 2, "QJ-30": 1}, reason="defect", write_off=["qj-30"]
+        )
+    assert [(ln.sku, ln.restock) for ln in back.lines] == [("AT-DEN-M", True), ("QJ-30", False)]
+    assert stock_of(shop, "AT-DEN-M").on_hand == 10
+    assert stock_of(shop, "QJ-30").on_hand == 4
+    with shop.read() as session:
+        assert [ln.left for ln in returns.returnable(session, code)] == [0, 0]
+        [listed] = returns.recent(session)
+        assert doctor.run(session) == []
+    assert (listed.code, listed.value, listed.refund) == (code, 770_000, 770_000)
+    assert [(ln.sku, ln.qty, ln.restock) for ln in listed.lines] == [
+        ("AT-DEN-M", 2, True),
+        ("QJ-30", 1, False),
+    ]
+
+
+def test_recent_returns_show_the_exchange_order(shop: Store) -> None:
+    code = delivered(shop, {"AT-DEN-M": 1})
+    with shop.write() as session:
+        swapped = returns.exchange(session, code, {"AT-DEN-M": 1}, {"AT-DEN-L": 1})
+    with shop.read() as session:
+        [listed] = returns.recent(session)
+    assert (listed.kind, listed.exchange_code) == ("exchange", swapped.exchange_code)
+    assert listed.exchange_code != ""
+
+
+def test_an_order_not_delivered_has_nothing_to_return(shop: Store) -> None:
+    pending = create(shop, {"AT-DEN-M": 1}).code
+    with shop.read() as session, pytest.raises(InvalidInput, match="delivered"):
+        returns.returnable(session, pending)

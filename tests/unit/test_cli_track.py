@@ -128,3 +128,42 @@ def test_review_return_and_exchange_from_the_command_line(cli) -> None:  # type:
     assert code == 1 and "1 left" in err
     code, out, _ = cli("exchange", "DH2611-7001", "--from", "AT-1=1", "--to", "AT-1=1")
     assert code == 0 and "exchange order DH" in out and "COD 0 ₫" in out
+
+
+def test_reviews_import_from_a_file_all_or_nothing(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    for n, phone in ((1, "0912000011"), (2, "0912000012")):
+        packed_order(cli, f"DH2611-710{n}", phone)
+        assert cli("order", "ship", f"DH2611-710{n}")[0] == 0
+        assert cli("order", "deliver", f"DH2611-710{n}")[0] == 0
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "order_code,stars,comment,date\n"
+        "DH2611-7101,5,Áo đẹp lắm,20/11/2026 14:05\n"
+        "DH2611-7102,7,Sai màu,21/11/2026\n"
+        "DH2611-9999,1,,\n",
+        encoding="utf-8",
+    )
+    code, _, err = cli("import", "reviews", str(bad))
+    assert code == 1
+    assert "row 3" in err and "1 to 5" in err and "row 4" in err
+    assert json.loads(cli("customer", "show", "0912000011", "--json")[1])["reviews"] == 0
+    good = tmp_path / "good.csv"
+    good.write_text(
+        "order_code,sku,stars,comment,date\n"
+        "DH2611-7101,,5,Áo đẹp lắm,20/11/2026 14:05\n"
+        "DH2611-7102,AT-1,2,Sai màu,21/11/2026\n",
+        encoding="utf-8",
+    )
+    code, out, _ = cli("import", "reviews", str(good))
+    assert (code, out.strip()) == (0, "2 review(s) recorded; 1 low rating(s) wait for an answer")
+    [waiting] = json.loads(cli("review", "queue", "--json")[1])
+    assert (waiting["code"], waiting["sku"], waiting["comment"]) == (
+        "DH2611-7102",
+        "AT-1",
+        "Sai màu",
+    )
+    assert waiting["at"].startswith("2026-11-2")  # the customer's date, not today
+    assert cli("review", "reply", str(waiting["id"]), "Shop đổi màu cho chị ạ")[0] == 0
+    # Again: the same reviews, and the answer stays.
+    assert cli("import", "reviews", str(good))[0] == 0
+    assert json.loads(cli("review", "queue", "--json")[1]) == []

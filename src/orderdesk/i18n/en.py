@@ -810,4 +810,6 @@ MESSAGES: dict[str, str] = {
     "err.report.range": "{value} is not a range; known: {known}",
     "err.report.day": "{value} is not a date (YYYY-MM-DD)",
     "err.report.backwards": "the range ends ({end}) before it starts ({start})",
+    "cli.import.reviews": "{rows} review(s) recorded; {waiting} low rating(s) wait for an answer",
+    "import.review_repeated": "this review is also on row {other}",
 }

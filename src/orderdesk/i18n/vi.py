@@ -799,4 +799,6 @@ MESSAGES: dict[str, str] = {
     "err.report.range": "{value} không phải khoảng thời gian; có: {known}",
     "err.report.day": "{value} không phải ngày (YYYY-MM-DD)",
     "err.report.backwards": "khoảng thời gian kết thúc ({end}) trước khi bắt đầu ({start})",
+    "cli.import.reviews": "Đã ghi {rows} đánh giá; {waiting} đánh giá thấp đang chờ trả lời",
+    "import.review_repeated": "đánh giá này trùng với dòng {other}",
 }

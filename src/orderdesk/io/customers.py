@@ -9,6 +9,7 @@ from sqlmodel import Session
 from orderdesk import validation
 from orderdesk.io.csvout import write_csv
 from orderdesk.services import customers
+from orderdesk.timeutil import format_local
 
 COLUMNS = (
     "phone",
@@ -21,6 +22,10 @@ COLUMNS = (
     "orders",
     "spent",
     "refused",
+    "returns",
+    "reviews",
+    "tags",
+    "last_order",
 )
 
 
@@ -40,6 +45,10 @@ def export_customers(session: Session, path: Path) -> int:
                 c.orders,
                 c.spent,
                 c.refused,
+                c.returns,
+                c.reviews,
+                ", ".join(c.tags),
+                format_local(c.last_order),
             )
             for c in customers.list_customers(session)
         ),

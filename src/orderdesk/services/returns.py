@@ -13,7 +13,7 @@ refunded it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from types import SimpleNamespace
@@ -57,6 +57,7 @@ class ReturnRead(Jsonable):
     value: int  # what the returned goods were sold for
     lines: list[ReturnedLine]
     exchange_code: str = ""
+    at: datetime | None = None
 
 
 def returned_so_far(session: Session, order_id: int) -> dict[int, int]:
@@ -117,12 +118,17 @@ def create(
     *,
     reason: ReturnReason | str,
     restock: bool = True,
+    write_off: Collection[str] = (),
     refund: object | None = None,
     note: str = "",
     now: datetime | None = None,
     kind: str = "return",
 ) -> ReturnRead:
-    """Take goods back from a delivered order. `refund` defaults to what they were sold for."""
+    """Take goods back from a delivered order. `refund` defaults to what they were sold for.
+
+    `restock` says what happens to the goods; SKUs in `write_off` are written off whatever
+    it says (one damaged item among several good ones).
+    """
     moment = now or utcnow()
     order = _load(session, code)
     why = validation.choice(str(reason), "reason", ReturnReason)
@@ -136,6 +142,8 @@ def create(
         .values(order_id=order.id, kind=kind, reason=why, refund=amount, note=text, at=moment)
         .returning(_rt.c.id)
     ).scalar_one()
+    damaged = {clean(sku).lower() for sku in write_off}
+    shelved = {line.sku: restock and line.sku.lower() not in damaged for line, _ in taken}
     freed: set[int] = set()
     for line, qty in taken:
         conn.execute(
@@ -145,7 +153,7 @@ def create(
                 sku=line.sku,
                 qty=qty,
                 unit_price=line.unit_price,
-                restock=restock,
+                restock=shelved[line.sku],
             )
         )
         stock_service.move(
@@ -157,7 +165,7 @@ def create(
             reason=why.value,
             now=moment,
         )
-        if restock:
+        if shelved[line.sku]:
             freed.add(line.product_id)
         else:
             stock_service.move(
@@ -179,7 +187,7 @@ def create(
         reason=why.value,
         refund=amount,
         lines={line.sku: qty for line, qty in taken},
-        restock=restock,
+        restock=[sku for sku, back in shelved.items() if back],
     )
     if freed:
         orders.allocate_waiting(session, freed, now=moment)
@@ -190,7 +198,10 @@ def create(
         reason=why,
         refund=amount,
         value=value,
-        lines=[ReturnedLine(line.sku, qty, line.unit_price, restock) for line, qty in taken],
+        lines=[
+            ReturnedLine(line.sku, qty, line.unit_price, shelved[line.sku]) for line, qty in taken
+        ],
+        at=moment,
     )
 
 
@@ -257,4 +268,78 @@ def exchange(
         value=returned.value,
         lines=returned.lines,
         exchange_code=replacement.code,
+        at=moment,
     )
+
+
+@dataclass(frozen=True)
+class ReturnableLine(Jsonable):
+    sku: str
+    name: str
+    sold: int
+    returned: int
+    unit_price: int
+
+    @property
+    def left(self) -> int:
+        return self.sold - self.returned
+
+
+def returnable(session: Session, code: str) -> list[ReturnableLine]:
+    """A delivered order's lines with what may still come back (the return form's rows)."""
+    order = _load(session, code)
+    if order.delivered_at is None:
+        raise fail("order_code", "err.return.not_delivered", code=order.code, status=order.status)
+    back = returned_so_far(session, order.id)
+    return [
+        ReturnableLine(ln.sku, ln.name, ln.qty, back.get(ln.product_id, 0), ln.unit_price)
+        for ln in _lines(session, order.id)
+    ]
+
+
+def recent(session: Session, *, limit: int = 200) -> list[ReturnRead]:
+    """The latest returns and exchanges, newest first, with their lines."""
+    from orderdesk.models.tables import Order
+
+    o = Order.__table__  # type: ignore[attr-defined]
+    x = o.alias("x")
+    conn = session.connection()
+    heads = conn.execute(
+        sa.select(
+            _rt.c.id,
+            o.c.code,
+            _rt.c.kind,
+            _rt.c.reason,
+            _rt.c.refund,
+            _rt.c.at,
+            sa.func.coalesce(x.c.code, ""),
+        )
+        .join(o, o.c.id == _rt.c.order_id)
+        .outerjoin(x, x.c.id == _rt.c.exchange_order_id)
+        .order_by(_rt.c.at.desc(), _rt.c.id.desc())
+        .limit(limit)
+    ).all()
+    lines: dict[int, list[ReturnedLine]] = {}
+    for rid, sku, qty, price, back in conn.execute(
+        sa.select(_rl.c.return_id, _rl.c.sku, _rl.c.qty, _rl.c.unit_price, _rl.c.restock)
+        .where(_rl.c.return_id.in_([h[0] for h in heads]))
+        .order_by(_rl.c.id)
+    ):
+        lines.setdefault(rid, []).append(ReturnedLine(sku, qty, price, bool(back)))
+    found = []
+    for rid, code, kind, reason, refund, at, exchange_code in heads:
+        got = lines.get(rid, [])
+        found.append(
+            ReturnRead(
+                id=rid,
+                code=code,
+                kind=kind,
+                reason=ReturnReason(reason),
+                refund=refund,
+                value=sum(ln.qty * ln.unit_price for ln in got),
+                lines=got,
+                exchange_code=exchange_code,
+                at=at,
+            )
+        )
+    return found

@@ -40,6 +40,9 @@ CORE = [
     "orderdesk.cli_track",
     "orderdesk.services.reviews",
     "orderdesk.services.returns",
+    "orderdesk.services.reports",
+    "orderdesk.services.report_view",
+    "orderdesk.io.reviews",
     "orderdesk.cli_after",
     "orderdesk.cli",
 ]

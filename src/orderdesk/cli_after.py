@@ -192,7 +192,7 @@ def report_command(
     csv_path: Path | None,
 ) -> None:
     """What sells, to whom, through which channel; carriers, returns, repeat buyers, COD."""
-    from orderdesk.services import reports
+    from orderdesk.services import report_view, reports
 
     if (start is None) != (end is None):
         raise click.UsageError(t("cli.report.both_dates"))
@@ -202,126 +202,25 @@ def report_command(
         found = reports.all_reports(session, rng, default_carrier=default)
     chosen = found if kind == "all" else {"range": rng, kind: found[kind]}
     if as_json:
-        _json({k: _plain(v) for k, v in chosen.items()})
+        _json({k: report_view.plain(v) for k, v in chosen.items()})
     else:
         for name, value in chosen.items():
             if name != "range":
-                _print_report(name, value)
+                _print_report(report_view.table(name, value))
     if csv_path is not None:
-        from orderdesk.io.csvout import write_csv
-
-        heads, rows = _rows_of(kind if kind != "all" else "daily", found)
-        write_csv(csv_path, heads, rows)
+        chosen_kind = kind if kind != "all" else "daily"
+        report_view.export(csv_path, chosen_kind, found[chosen_kind])
         _out(t("cli.report.csv", path=str(csv_path)))
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if hasattr(value, "to_json"):
-        data = value.to_json()
-        for extra in ("rate", "share", "failure_rate"):
-            if hasattr(value, extra):
-                data[extra] = getattr(value, extra)
-        return data
-    return value
-
-
-def _rows_of(kind: str, found: dict[str, Any]) -> tuple[list[str], list[list[object]]]:
-    value = found[kind]
-    if kind == "returns":
-        value = value.products
-    if kind in ("repeat", "cod"):
-        value = [value]
-    items = [_plain(v) for v in value]
-    heads = list(items[0]) if items else ["-"]
-    return heads, [[item.get(h, "") for h in heads] for item in items]
-
-
-def _print_report(name: str, value: Any) -> None:
-    from orderdesk.models.money import format_money
-
-    _out(t("cli.report.title." + name))
-    if name == "daily":
-        _table(
-            [t("col.day"), t("col.orders"), t("col.revenue")],
-            [[r.day.strftime("%d/%m"), str(r.orders), format_money(r.revenue)] for r in value],
-            right={1, 2},
-        )
-    elif name == "channels":
-        _table(
-            [t("col.channel"), t("col.orders"), t("col.revenue")],
-            [[r.channel or "—", str(r.orders), format_money(r.revenue)] for r in value],
-            right={1, 2},
-        )
-    elif name in ("products", "products_by_revenue"):
-        _table(
-            [t("col.sku"), t("col.product"), t("col.qty"), t("col.revenue")],
-            [[r.sku, r.name, str(r.qty), format_money(r.revenue)] for r in value],
-            right={2, 3},
-        )
-    elif name == "returns":
-        _out(
-            t(
-                "cli.report.returns",
-                returned=value.returned,
-                sold=value.sold,
-                rate=f"{value.rate:.1%}",
-            )
-        )
-        _table(
-            [t("col.sku"), t("col.sold"), t("col.returned"), t("col.rate")],
-            [[r.sku, str(r.sold), str(r.returned), f"{r.rate:.1%}"] for r in value.products],
-            right={1, 2, 3},
-        )
-        for reason, qty in value.reasons.items():
-            _out(f"  {t('return_reason.' + reason)}: {qty}")
-    elif name == "ratings":
-        _table(
-            [t("col.sku"), t("col.product"), t("field.stars"), t("col.reviews")],
-            [[r.sku, r.name, f"{r.average:.2f}", str(r.reviews)] for r in value],
-            right={2, 3},
-        )
-    elif name == "carriers":
-        _table(
-            [
-                t("col.carrier"),
-                t("col.shipped"),
-                t("col.delivered"),
-                t("col.median_days"),
-                t("col.failure_rate"),
-            ],
-            [
-                [
-                    r.carrier,
-                    str(r.shipped),
-                    str(r.delivered),
-                    "" if r.median_days is None else f"{r.median_days:.1f}",
-                    f"{r.failure_rate:.1%}",
-                ]
-                for r in value
-            ],
-            right={1, 2, 3, 4},
-        )
-    elif name == "repeat":
-        _out(
-            t(
-                "cli.report.repeat",
-                repeat=value.repeat,
-                customers=value.customers,
-                share=f"{value.share:.1%}",
-            )
-        )
-    elif name == "cod":
-        _out(
-            t(
-                "cli.report.cod",
-                orders=value.orders,
-                amount=format_money(value.amount),
-                days=value.oldest_days,
-                short=format_money(value.short),
-            )
-        )
+def _print_report(shown: Any) -> None:
+    _out(shown.title)
+    for line in shown.before:
+        _out(line)
+    if shown.heads:
+        _table(shown.heads, shown.rows, right=shown.right)
+    for line in shown.after:
+        _out(f"  {line}")
     _out()
 
 

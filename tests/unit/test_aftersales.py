@@ -155,3 +155,12 @@ def test_an_order_not_delivered_has_nothing_to_return(shop: Store) -> None:
     pending = create(shop, {"AT-DEN-M": 1}).code
     with shop.read() as session, pytest.raises(InvalidInput, match="delivered"):
         returns.returnable(session, pending)
+
+
+def test_items_typed_in_one_box() -> None:
+    assert returns.items_of("AT-DEN-L=2, QJ-31") == {"AT-DEN-L": "2", "QJ-31": "1"}
+    assert returns.items_of(" QJ-31 = 1 ;\nAT-1=3,") == {"QJ-31": "1", "AT-1": "3"}
+    with pytest.raises(InvalidInput, match="at least one item"):
+        returns.items_of(" , ")
+    with pytest.raises(InvalidInput, match="=2"):
+        returns.items_of("=2")

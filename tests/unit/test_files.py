@@ -337,3 +337,26 @@ def test_an_order_code_that_exists_is_refused(store: Store, tmp_path: Path) -> N
     assert [(e.row, e.column, e.key) for e in caught.value.errors] == [
         (2, "order_code", "err.code.taken")
     ]
+
+
+def test_the_sample_reviews_import_once_the_orders_are_delivered(store: Store) -> None:
+    from helpers import act
+    from orderdesk.io.reviews import import_reviews
+    from orderdesk.models.enums import Action
+    from orderdesk.services import reviews
+
+    run_import(store, "products", SAMPLES / "products.csv")
+    run_import(store, "orders", SAMPLES / "orders.csv")
+    with store.write() as session, pytest.raises(ImportRejected) as rejected:
+        import_reviews(session, SAMPLES / "reviews.csv")
+    assert [e.row for e in rejected.value.errors] == [2, 3, 4]  # not delivered yet
+    for code in ("FB-0001", "ZL-0002"):
+        for action in (Action.CONFIRM, Action.PACK, Action.SHIP, Action.DELIVER):
+            act(store, code, action, tick_all=True)
+    with store.write() as session:
+        result = import_reviews(session, SAMPLES / "reviews.csv")
+    assert (result.created, result.pending) == (3, 1)
+    with store.read() as session:
+        [low] = reviews.queue(session)
+    assert (low.code, low.sku, low.stars) == ("FB-0001", "AT-DEN-M", 2)
+    assert low.comment == "Size nhỏ hơn bảng size, mặc bị chật"

@@ -21,7 +21,7 @@ from orderdesk.errors import OrderdeskError
 from orderdesk.io.carrier_files import CodRow
 from orderdesk.models.enums import Action, OrderStatus
 from orderdesk.models.tables import Order, Product
-from orderdesk.services import cod, orders, products, shipping, stock, tracking
+from orderdesk.services import cod, orders, products, returns, reviews, shipping, stock, tracking
 from orderdesk.services.orders import LineInput, OrderCreate
 from orderdesk.services.products import ProductCreate
 from orderdesk.timeutil import utcnow
@@ -374,6 +374,7 @@ def populate(
         for cid, rows in journeys.items():
             tracking.apply_rows(session, REGISTRY[cid], rows, now=end)
         _statements(session, rng, end)
+        _after_sales(session, rng, end)
     return DemoSummary(products=len(skus), orders=made)
 
 
@@ -575,3 +576,82 @@ def _statements(session: object, rng: random.Random, end: datetime) -> None:
         )
     for (cid, statement), rows in sorted(by_statement.items()):
         cod.apply_lines(session, REGISTRY[cid], rows, statement=statement, now=end)  # type: ignore[arg-type]
+
+
+# What customers write, by stars (the demo's reviews).
+_REVIEWS = {
+    5: ["Áo đẹp, vải mát, giao nhanh", "Đúng mẫu, sẽ ủng hộ tiếp", "Shop tư vấn nhiệt tình", ""],
+    4: ["Hàng ổn, đóng gói cẩn thận", "Màu hơi đậm hơn ảnh nhưng vẫn đẹp", ""],
+    3: ["Vải hơi mỏng so với giá", "Giao chậm mất 5 ngày"],
+    2: ["Size nhỏ hơn bảng size, mặc bị chật", "Màu khác ảnh nhiều"],
+    1: ["Áo bị lỗi đường may, chưa thấy shop phản hồi", "Giao sai màu, gọi shop không nghe máy"],
+}
+_REPLIES = [
+    "Shop xin lỗi chị, shop gửi đổi size miễn phí ạ",
+    "Cảm ơn anh đã góp ý, shop đã kiểm tra lại lô hàng ạ",
+]
+_REASONS = [
+    "wrong_size",
+    "wrong_size",
+    "wrong_colour",
+    "defect",
+    "not_as_described",
+    "changed_mind",
+]
+
+
+def _after_sales(session: object, rng: random.Random, end: datetime) -> None:
+    """Reviews on a quarter of delivered orders (the low ones answered, except the latest
+    few, which wait in the queue), and returns or exchanges of a few."""
+    o = Order.__table__  # type: ignore[attr-defined]
+    delivered = (
+        session.connection()  # type: ignore[attr-defined]
+        .execute(
+            sa.select(o.c.code, o.c.delivered_at)
+            .where(o.c.status == OrderStatus.DELIVERED)
+            .order_by(o.c.delivered_at)
+        )
+        .all()
+    )
+    for code, at in delivered:
+        when = min(at + timedelta(hours=rng.uniform(6, 72)), end)
+        roll = rng.random()
+        if roll < 0.04:
+            lines = returns.returnable(session, code)  # type: ignore[arg-type]
+            line = rng.choice(lines)
+            reason = rng.choice(_REASONS)
+            if reason == "wrong_size" and rng.random() < 0.5:
+                # An exchange for the next size up when there is one.
+                bigger = line.sku[:-1] + {"S": "M", "M": "L", "L": "XL"}.get(line.sku[-1], "")
+                if bigger != line.sku[:-1] and orders.product_refs(session, [bigger]):  # type: ignore[arg-type]
+                    returns.exchange(
+                        session,  # type: ignore[arg-type]
+                        code,
+                        {line.sku: 1},
+                        {bigger: 1},
+                        reason=reason,
+                        now=when,
+                    )
+                    continue
+            returns.create(
+                session,  # type: ignore[arg-type]
+                code,
+                {line.sku: 1},
+                reason=reason,
+                restock=reason != "defect",
+                now=when,
+            )
+        elif roll < 0.29:
+            stars = int(_weighted(rng, [(5, 55), (4, 25), (3, 9), (2, 6), (1, 5)]))  # type: ignore[call-overload]
+            found = reviews.add(
+                session,  # type: ignore[arg-type]
+                code,
+                stars,
+                comment=rng.choice(_REVIEWS[stars]),
+                at=when,
+                now=when,
+            )
+            if stars <= reviews.LOW and when < end - timedelta(days=4):
+                reviews.reply(
+                    session, found.id, rng.choice(_REPLIES), now=when + timedelta(hours=3)
+                )  # type: ignore[arg-type]

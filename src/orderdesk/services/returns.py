@@ -60,6 +60,23 @@ class ReturnRead(Jsonable):
     at: datetime | None = None
 
 
+def items_of(text: str) -> dict[str, str]:
+    """`AT-DEN-L=2, QJ-31` as typed in one box: SKU=QTY pairs, a bare SKU meaning one."""
+    found: dict[str, str] = {}
+    for part in text.replace("\n", ",").replace(";", ",").split(","):
+        sku, sep, qty = part.rpartition("=")
+        if not sep:
+            sku, qty = qty, "1"
+        if not clean(sku):
+            if clean(part):
+                raise fail("items", "cli.item_format", value=clean(part))
+            continue
+        found[clean(sku)] = clean(qty)
+    if not found:
+        raise fail("items", "err.return.no_items")
+    return found
+
+
 def returned_so_far(session: Session, order_id: int) -> dict[int, int]:
     """Per product: how many of this order's units have come back already."""
     rows = session.connection().execute(
@@ -131,6 +148,8 @@ def create(
     """
     moment = now or utcnow()
     order = _load(session, code)
+    if not clean(str(reason)):
+        raise fail("reason", "err.required")
     why = validation.choice(str(reason), "reason", ReturnReason)
     text = validation.optional_text(note, "note", max_len=500)
     taken = _take_back(session, order, items)

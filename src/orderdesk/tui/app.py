@@ -13,10 +13,12 @@ from orderdesk.db import Store
 from orderdesk.errors import OrderdeskError
 from orderdesk.i18n import t
 from orderdesk.tui.commands import DeskCommands
+from orderdesk.tui.screens.after import AfterScreen
 from orderdesk.tui.screens.confirm import ConfirmScreen
 from orderdesk.tui.screens.entry import EntryScreen
 from orderdesk.tui.screens.orders import OrdersScreen
 from orderdesk.tui.screens.print import PrintScreen
+from orderdesk.tui.screens.reports import ReportsScreen
 from orderdesk.tui.screens.stock import StockScreen
 from orderdesk.tui.screens.track import TrackScreen
 
@@ -24,7 +26,7 @@ from orderdesk.tui.screens.track import TrackScreen
 class OrderdeskApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "orderdesk"
-    # The steps of PRODUCT.md; 7–8 (after-sales, reports) come with their issues.
+    # The steps of PRODUCT.md, then after-sales and reports.
     MODES = {
         "orders": OrdersScreen,
         "entry": EntryScreen,
@@ -32,6 +34,8 @@ class OrderdeskApp(App[None]):
         "confirm": ConfirmScreen,
         "print": PrintScreen,
         "track": TrackScreen,
+        "after": AfterScreen,
+        "reports": ReportsScreen,
     }
     DEFAULT_MODE = "orders"
     COMMANDS = App.COMMANDS | {DeskCommands}
@@ -42,6 +46,8 @@ class OrderdeskApp(App[None]):
         Binding("4", "switch_mode('confirm')", t("desk.mode.confirm"), id="app.mode.confirm"),
         Binding("5", "switch_mode('print')", t("desk.mode.print"), id="app.mode.print"),
         Binding("6", "switch_mode('track')", t("desk.mode.track"), id="app.mode.track"),
+        Binding("7", "switch_mode('after')", t("desk.mode.after"), id="app.mode.after"),
+        Binding("8", "switch_mode('reports')", t("desk.mode.reports"), id="app.mode.reports"),
         Binding("question_mark", "toggle_help", t("desk.help"), id="app.help"),
         # Our own palette binding, so its label is translated (Textual's says "palette").
         Binding(

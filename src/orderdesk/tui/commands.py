@@ -46,6 +46,15 @@ COMMANDS: list[tuple[str, str, str | None]] = [
     ("desk.cmd.track_event", "track", "event"),
     ("desk.cmd.track_import", "track", "import_file"),
     ("desk.cmd.cod", "track", "cod"),
+    ("desk.cmd.reviews", "after", None),
+    ("desk.cmd.add_review", "after", "add_review"),
+    ("desk.cmd.import_reviews", "after", "import_reviews"),
+    ("desk.cmd.new_return", "after", "new_return"),
+    ("desk.cmd.exchange", "after", "exchange"),
+    ("desk.cmd.customers", "after", "view_customers"),
+    ("desk.cmd.reports", "reports", None),
+    ("desk.cmd.report_export", "reports", "export"),
+    ("desk.cmd.report_custom", "reports", "custom"),
 ]
 
 

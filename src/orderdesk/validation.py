@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from orderdesk.errors import FieldError, InvalidInput
@@ -33,6 +34,25 @@ def fail(field: str, key: str, **params: Any) -> InvalidInput:
     return InvalidInput([FieldError(field, key, params)])
 
 
+# A Vietnamese mobile written as digits (with spaces, dots, dashes or a `(+84)` prefix):
+# its 9 national digits. Whether such a number is valid depends on its first digits only.
+_VN_MOBILE_SHAPE = re.compile(r"^(?:\+?84|0)([35789]\d{8})$")
+_PHONE_NOISE = re.compile(r"[\s().-]")
+
+
+@lru_cache(maxsize=256)
+def _mobile_block_valid(block: str) -> bool:
+    """phonenumbers' verdict for a mobile whose national number starts with `block` (4
+    digits): the same for every number of the block, so a file of 20,000 phones parses
+    a few hundred instead of 20,000 (0.15 ms each)."""
+    import phonenumbers
+
+    number = phonenumbers.parse("+84" + block + "00000", None)
+    return phonenumbers.is_valid_number(number) and (
+        phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE
+    )
+
+
 def phone(value: str, field: str = "phone", *, mobile_only: bool = True) -> str:
     """A Vietnamese phone number in E.164 (`+84912345678`)."""
     text = clean(value)
@@ -40,6 +60,9 @@ def phone(value: str, field: str = "phone", *, mobile_only: bool = True) -> str:
         raise fail(field, "err.required")
     if not _PHONE_CHARS.match(text):
         raise fail(field, "err.phone.chars", value=text)
+    shape = _VN_MOBILE_SHAPE.match(_PHONE_NOISE.sub("", text))
+    if shape and _mobile_block_valid(shape.group(1)[:4]):
+        return "+84" + shape.group(1)
     import phonenumbers
 
     try:
@@ -173,8 +196,10 @@ def day(value: object, field: str) -> date:
         raise fail(field, "err.date.invalid", value=text) from None
 
 
+@lru_cache(maxsize=4096)
 def address(province_text: str, ward_text: str) -> tuple[geo.Place, geo.WardPlace]:
-    """Province and ward resolved against the official list; errors name the field."""
+    """Province and ward resolved against the official list; errors name the field.
+    Remembered: a file names the same few hundred wards thousands of times."""
     from orderdesk import geo
 
     if not clean(province_text):

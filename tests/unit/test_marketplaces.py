@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import shutil
 from pathlib import Path
 
@@ -387,3 +388,52 @@ def test_marketplace_ids_survive_export_labels_and_barcodes(shop: Store, tmp_pat
         image = document[page].render(scale=203 / 72 - 1e-6, grayscale=True).to_pil()
         read = {r.text for r in zxingcpp.read_barcodes(image)}
         assert code in read, (code, read)
+
+
+def test_other_changes_in_a_later_file_are_shown_not_written(shop: Store, tmp_path: Path) -> None:
+    run(shop, MARKET / "tiktok.csv")
+    before = snapshot(shop)
+    path = tmp_path / "tiktok.csv"
+    text = (MARKET / "tiktok.csv").read_text(encoding="utf-8-sig")
+    path.write_text(text.replace("(+84)912000111", "(+84)912000999"), encoding="utf-8-sig")
+    result = run(shop, path)
+    assert (result.new, result.updated, result.unchanged) == (0, 0, 5)
+    assert result.differences == [
+        "578123456789012345: the file gives another phone (0912 000 999; here: 0912 000 111)"
+        " — not changed"
+    ]
+    assert snapshot(shop) == before
+
+
+def test_the_command_line_imports_and_reports(
+    db_path: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from orderdesk.cli import main
+
+    def cli(*args: str) -> tuple[int, str, str]:
+        try:
+            main(["--lang", "en", "--db", str(db_path), *args])
+            code = 0
+        except SystemExit as done:
+            code = int(done.code or 0)
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    assert cli("import", "products", str(SAMPLES / "products.csv"))[0] == 0
+    bad = tmp_path / "shopee.csv"
+    bad.write_text("Mã đơn hàng,Trạng Thái Đơn Hàng,SKU phân loại hàng\n261120QSK8S7BX,Đã giao,X\n")
+    code, _, err = cli("import", "orders", str(bad), "--from", "shopee")
+    assert code == 1 and "row 1" in err and "required column is missing" in err
+    code, out, _ = cli("import", "orders", str(MARKET / "shopee.xlsx"), "--from", "auto")
+    assert (code, out.strip()) == (
+        0,
+        "shopee: 6 row(s); 5 new order(s), 0 updated, 0 unchanged",
+    )
+    code, out, _ = cli(
+        "import", "orders", str(MARKET / "tiktok.csv"), "--from", "tiktok", "--dry-run"
+    )
+    assert code == 0 and out.startswith("(dry run, nothing written)") and "5 new order(s)" in out
+    code, out, _ = cli("order", "list", "--json")
+    assert {o["code"] for o in json.loads(out)} == set(EXPECTED["shopee.xlsx"])
+    code, _, err = cli("import", "products", str(MARKET / "tiktok.csv"), "--from", "tiktok")
+    assert code == 2 and "import orders" in err

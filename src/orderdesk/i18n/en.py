@@ -937,4 +937,12 @@ MESSAGES: dict[str, str] = {
     "err.market.sku_unknown": "SKU '{sku}' is not in the shop; add the product, or import with --skip-unknown-sku",
     "err.market.money": "'{value}' is not an amount",
     "err.market.tracking_twice": "tracking number {number} is also on row {other}",
+    "import.market.status_kept": "{code}: stays {ours} (the marketplace says {theirs})",
+    "import.market.kept": "{code}: the file gives another {what} ({theirs}; here: {ours}) — not changed",
+    "import.market.field.name": "name",
+    "import.market.field.phone": "phone",
+    "import.market.field.street": "street",
+    "import.market.field.address": "ward or province",
+    "import.market.field.items": "list of items",
+    "import.market.field.total": "total",
 }

@@ -926,4 +926,12 @@ MESSAGES: dict[str, str] = {
     "err.market.sku_unknown": "SKU '{sku}' không có trong cửa hàng; hãy thêm sản phẩm, hoặc nhập với --skip-unknown-sku",
     "err.market.money": "'{value}' không phải số tiền",
     "err.market.tracking_twice": "mã vận đơn {number} trùng với dòng {other}",
+    "import.market.status_kept": "{code}: giữ trạng thái {ours} (sàn ghi {theirs})",
+    "import.market.kept": "{code}: tệp ghi {what} khác ({theirs}; ở đây: {ours}) — không thay đổi",
+    "import.market.field.name": "tên",
+    "import.market.field.phone": "số điện thoại",
+    "import.market.field.street": "địa chỉ",
+    "import.market.field.address": "phường/xã hoặc tỉnh",
+    "import.market.field.items": "danh sách hàng",
+    "import.market.field.total": "tổng tiền",
 }

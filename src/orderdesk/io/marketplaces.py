@@ -18,23 +18,30 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from orderdesk.db import execute_many
 from orderdesk.errors import ImportRejected, InvalidInput, OrderdeskError, RowError
+from orderdesk.i18n import t
 from orderdesk.io.carrier_files import parse_time
 from orderdesk.io.common import row_errors
 from orderdesk.io.sheets import Sheet, read_table
 from orderdesk.models.enums import Action, OrderStatus
-from orderdesk.models.tables import Order
+from orderdesk.models.money import format_money
+from orderdesk.models.tables import Order, OrderLine
 from orderdesk.services import orders
 from orderdesk.services.orders import LineInput, OrderCreate
 from orderdesk.text import clean, fold
 from orderdesk.timeutil import local_tz, utcnow
+from orderdesk.validation import display_phone
 
 S = OrderStatus
+_o = Order.__table__  # type: ignore[attr-defined]
 
 
 class Market(StrEnum):
@@ -61,7 +68,7 @@ _FORWARD = [Action.CONFIRM, Action.PACK, Action.SHIP, Action.DELIVER]
 _RANK = {S.PENDING: 0, S.CONFIRMED: 1, S.PACKED: 2, S.SHIPPED: 3, S.DELIVERED: 4}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared (and cached) by identity
 class Source:
     id: str
     name: str
@@ -265,7 +272,14 @@ def recognise(headers: list[str]) -> Source:
 def read_export(path: Path, source: str = "auto") -> tuple[Source, Sheet, dict[str, str]]:
     """The sheet, from its header row (wherever it is), and which column is which."""
     wanted = list(SOURCES.values()) if source == "auto" else [SOURCES[source]]
-    sheet = read_table(path, is_header=lambda cells: any(_fits(s, cells) for s in wanted))
+
+    def used(headers: list[str]) -> list[str]:
+        chosen = recognise(headers) if source == "auto" else SOURCES[source]
+        return list(_columns(chosen, headers).values())
+
+    sheet = read_table(
+        path, is_header=lambda cells: any(_fits(s, cells) for s in wanted), keep=used
+    )
     chosen = recognise(sheet.headers) if source == "auto" else SOURCES[source]
     columns = _columns(chosen, sheet.headers)
     missing = [name for name in _REQUIRED if name not in columns]
@@ -281,8 +295,12 @@ _GROUPED = re.compile(r"^-?\d{1,3}([.,]\d{3})+$")
 _PLAIN = re.compile(r"^-?\d+([.,]\d{1,2})?$")
 
 
+@lru_cache(maxsize=8192)
 def money(text: str) -> int | None:
-    """`90.000`, `90,000`, `90000`, `90000.0`, `₫90.000`, `90.000 VND` → 90000."""
+    """`90.000`, `90,000`, `90000`, `90000.0`, `₫90.000`, `90.000 VND` → 90000.
+    Remembered: an export repeats the same prices and fees on thousands of rows."""
+    if text.isdigit():
+        return int(text)
     value = clean(text).replace("₫", "").replace("VND", "").replace("đ", "").strip()
     value = value.replace(" ", "")
     if not value:
@@ -315,6 +333,7 @@ def moment(text: str) -> datetime | None:
     return None
 
 
+@lru_cache(maxsize=256)
 def market_status(source: Source, text: str) -> Market | None:
     value = fold(text)
     if value in source.statuses:
@@ -325,6 +344,7 @@ def market_status(source: Source, text: str) -> Market | None:
 _COD_WORDS = ("cod", "thanh toan khi nhan hang", "cash on delivery", "cash_on_delivery")
 
 
+@lru_cache(maxsize=256)
 def is_cod(text: str) -> bool:
     value = fold(text)
     return any(word in value for word in _COD_WORDS)
@@ -395,7 +415,8 @@ def parse(
         return cells.get(col[name], "") if name in col else ""
 
     for index, (row, cells) in enumerate(sheet.rows):
-        code = clean(cell(cells, "order_id"))
+        # Cells come from the sheet already trimmed and NFC (`sheets._cell`).
+        code = cell(cells, "order_id")
         if not chosen.order_id.match(code):
             if index == 0:
                 continue  # TikTok's description row under the header
@@ -407,7 +428,7 @@ def parse(
                 RowError(row, col["status"], "err.market.status", {"value": cell(cells, "status")})
             )
             continue
-        sku_text = clean(cell(cells, "sku")) or clean(cell(cells, "parent_sku"))
+        sku_text = cell(cells, "sku") or cell(cells, "parent_sku")
         sku = known.get(sku_text.upper())
         if sku is None:
             if skip_unknown_sku:
@@ -457,7 +478,7 @@ def parse(
                     payment="cod" if cod else "prepaid",
                     note=cell(cells, "note"),
                 ),
-                tracking=clean(cell(cells, "tracking")),
+                tracking=cell(cells, "tracking"),
                 carrier_text=cell(cells, "carrier"),
             )
             found[code] = order
@@ -468,7 +489,7 @@ def parse(
                 "discount": 0,
             }
         try:
-            qty = int(clean(qty_text))
+            qty = int(qty_text)
         except ValueError:
             errors.append(
                 RowError(row, col.get("qty", "qty"), "err.qty.positive", {"value": qty_text})
@@ -525,7 +546,6 @@ def parse(
 def _taken_numbers(session: Session, found: list[MarketOrder], column: str) -> list[RowError]:
     """A tracking number belongs to one parcel: not to two orders of the file, nor to
     another order of the shop."""
-    o = Order.__table__  # type: ignore[attr-defined]
     numbers: dict[str, MarketOrder] = {}
     errors: list[RowError] = []
     for market in found:
@@ -543,7 +563,7 @@ def _taken_numbers(session: Session, found: list[MarketOrder], column: str) -> l
             )
     if numbers:
         for code, number in session.connection().execute(
-            sa.select(o.c.code, o.c.tracking).where(o.c.tracking.in_(list(numbers)))
+            sa.select(_o.c.code, _o.c.tracking).where(_o.c.tracking.in_(list(numbers)))
         ):
             if numbers[number].code != code:
                 errors.append(
@@ -581,101 +601,199 @@ def import_marketplace(
     marketplace's status and take its tracking number; nothing else is overwritten."""
     moment_now = now or utcnow()
     chosen, found, result = parse(session, path, source, skip_unknown_sku=skip_unknown_sku)
-    o = Order.__table__  # type: ignore[attr-defined]
+    conn = session.connection()
+    have: dict[str, sa.Row[tuple[object, ...]]] = {}
     codes = [m.code for m in found]
-    have = {
-        row.code: row
-        for row in session.connection().execute(
-            sa.select(o.c.code, o.c.status, o.c.tracking, o.c.carrier).where(o.c.code.in_(codes))
-        )
-    }
+    for start in range(0, len(codes), 500):
+        for row in conn.execute(
+            sa.select(_o.c.code, _o.c.status, _o.c.tracking).where(
+                _o.c.code.in_(codes[start : start + 500])
+            )
+        ):
+            have[row.code] = row
+    status = {code: row.status for code, row in have.items()}
+    result.differences += _differences(session, [m for m in found if m.code in have])
     fresh = [m for m in found if m.code not in have]
     if fresh:
-        # Oldest first, so the oldest orders get the stock first.
+        # Oldest first, so the oldest orders get the stock first; each created and moved
+        # on to the marketplace's status in one batch.
         fresh.sort(key=lambda m: m.created or moment_now)
-        valid = [m.valid for m in fresh if m.valid is not None]
-        orders.create_many(session, valid, allow_backorder=True, now=moment_now)
-        # Each order is dated when the buyer placed it, as the reports count it.
-        dated = [{"c": m.code, "t": m.created} for m in fresh if m.created]
-        if dated:
-            session.connection().execute(
-                sa.update(o)
-                .where(o.c.code == sa.bindparam("c"))
-                .values(created_at=sa.bindparam("t")),
-                dated,
-            )
+        made = orders.create_many(
+            session,
+            [m.valid for m in fresh if m.valid is not None],
+            allow_backorder=True,
+            now=moment_now,
+            paths=[steps_between(S.PENDING, TARGET[m.status]) or [] for m in fresh],
+            # Dated when the buyer placed it, as the reports count it; its parcel number.
+            extra=[_given(m) for m in fresh],
+        )
+        status.update({r.code: r.status for r in made})
+    steps: dict[str, list[Action]] = {}
     for market in found:
-        before = have.get(market.code)
-        status = before.status if before else OrderStatus.PENDING
-        changed = _follow(session, market, status, moment_now, result)
-        changed |= _set_tracking(session, market, before, moment_now)
-        if before is None:
+        now_status = status[market.code]
+        target = TARGET[market.status]
+        if now_status is target or (now_status is S.AWAITING_STOCK and target is S.PENDING):
+            continue
+        path_to = steps_between(now_status, target)
+        if path_to is None:
+            result.differences.append(
+                t(
+                    "import.market.status_kept",
+                    code=market.code,
+                    ours=t("status." + now_status.value),
+                    theirs=t("status." + target.value),
+                )
+            )
+            continue
+        steps[market.code] = path_to
+    orders.advance_many(session, steps, now=moment_now, reason=chosen.name, by=chosen.id)
+    numbered = _set_numbers(session, found, have, moment_now)  # of orders known before
+    for market in found:
+        if market.code not in have:
             result.new += 1
-        elif changed:
+        elif market.code in steps or market.code in numbered:
             result.updated += 1
         else:
             result.unchanged += 1
     return result
 
 
-def _follow(
-    session: Session, market: MarketOrder, status: OrderStatus, now: datetime, result: MarketResult
-) -> bool:
-    """Move the order toward the marketplace's status; True when it moved."""
-    target = TARGET[market.status]
-    if status is target:
-        return False
-    steps: list[Action] = []
+_NUMBER = (
+    sa.update(_o)
+    .where(_o.c.code == sa.bindparam("c"))
+    .values(
+        tracking=sa.bindparam("n"),
+        updated_at=sa.bindparam("t", type_=_o.c.updated_at.type),
+    )
+)
+_NUMBER_AND_CARRIER = _NUMBER.values(carrier=sa.bindparam("k"))
+
+
+_l = OrderLine.__table__  # type: ignore[attr-defined]
+_KEPT = sa.select(
+    _o.c.id,
+    _o.c.code,
+    _o.c.name,
+    _o.c.phone,
+    _o.c.street,
+    _o.c.ward_code,
+    _o.c.province_code,
+    _o.c.subtotal,
+    _o.c.shipping_fee,
+    _o.c.discount,
+).where(_o.c.code.in_(sa.bindparam("codes", expanding=True)))
+_KEPT_LINES = sa.select(_l.c.order_id, _l.c.sku, _l.c.qty).where(
+    _l.c.order_id.in_(sa.bindparam("ids", expanding=True))
+)
+
+
+def _differences(session: Session, known: list[MarketOrder]) -> list[str]:
+    """What a later file says differently about orders we have, besides status and
+    tracking number: shown to the seller, never written over their order."""
+    conn = session.connection()
+    rows: dict[str, Any] = {}
+    for start in range(0, len(known), 500):
+        chunk = [m.code for m in known[start : start + 500]]
+        rows.update((r.code, r) for r in conn.execute(_KEPT, {"codes": chunk}))
+    items: dict[int, set[tuple[str, int]]] = {}
+    ids = [r.id for r in rows.values()]
+    for start in range(0, len(ids), 500):
+        for oid, sku, qty in conn.execute(_KEPT_LINES, {"ids": ids[start : start + 500]}):
+            items.setdefault(oid, set()).add((sku, qty))
+    found = []
+    for market in known:
+        ours, theirs = rows[market.code], market.valid
+        if theirs is None:
+            continue
+        pairs = [
+            ("name", ours.name, theirs.name),
+            ("phone", display_phone(ours.phone), display_phone(theirs.phone)),
+            ("street", ours.street, theirs.street),
+            (
+                "address",
+                f"{ours.ward_code}/{ours.province_code}",
+                f"{theirs.ward.code}/{theirs.province.code}",
+            ),
+            (
+                "items",
+                ", ".join(f"{sku}×{qty}" for sku, qty in sorted(items.get(ours.id, ()))),
+                ", ".join(
+                    f"{ln.product.sku}×{ln.qty}"
+                    for ln in sorted(theirs.lines, key=lambda ln: ln.product.sku)
+                ),  # noqa: E501
+            ),
+            (
+                "total",
+                format_money(ours.subtotal + ours.shipping_fee - ours.discount),
+                format_money(theirs.subtotal + theirs.shipping_fee - theirs.discount),
+            ),
+        ]
+        for what, kept, given in pairs:
+            if kept != given:
+                found.append(
+                    t(
+                        "import.market.kept",
+                        code=market.code,
+                        what=t("import.market.field." + what),
+                        ours=kept,
+                        theirs=given,
+                    )
+                )
+    return found
+
+
+def _given(market: MarketOrder) -> dict[str, object]:
+    given: dict[str, object] = {}
+    if market.created:
+        given["created_at"] = market.created
+    if market.tracking:
+        given["tracking"] = market.tracking
+        if carrier := _carrier_id(market.carrier_text):
+            given["carrier"] = carrier
+    return given
+
+
+def steps_between(status: OrderStatus, target: OrderStatus) -> list[Action] | None:
+    """The actions that take an order from our status to the marketplace's, or None when
+    no forward path exists (ours went further, or a different way): then nothing moves."""
     if target is S.CANCELLED:
         if status in (S.PENDING, S.AWAITING_STOCK, S.CONFIRMED, S.PACKED):
-            steps = [Action.CANCEL]
-        elif status in (S.SHIPPED, S.DELIVERY_FAILED):
-            steps = [Action.START_RETURN]
-    elif target is S.RETURNED:
+            return [Action.CANCEL]
+        if status in (S.SHIPPED, S.DELIVERY_FAILED):
+            return [Action.START_RETURN]  # cancelled on the way: the parcel comes back
+        return None
+    if target is S.RETURNED:
         if status in (S.SHIPPED, S.DELIVERY_FAILED, S.RETURNING):
-            steps = [Action.MARK_RETURNED]
-        elif status in _RANK and _RANK[status] < _RANK[S.SHIPPED]:
-            steps = _FORWARD[_RANK[status] : _RANK[S.SHIPPED]] + [Action.MARK_RETURNED]
-    elif status in _RANK and target in _RANK and _RANK[target] > _RANK[status]:
-        steps = _FORWARD[_RANK[status] : _RANK[target]]
-    elif status is S.DELIVERY_FAILED and target is S.DELIVERED:
-        steps = [Action.DELIVER]
-    if not steps:
-        if status is not S.AWAITING_STOCK or target is not S.PENDING:
-            result.differences.append(
-                f"{market.code}: {status.value} → {target.value} ({market.status.value})"
-            )
-        return False
-    moved = False
-    for action in steps:
-        try:
-            orders.apply(
-                session,
-                market.code,
-                action,
-                now=now,
-                tick_all=True,
-                reason="marketplace" if action is Action.CANCEL else "",
-            )
-        except OrderdeskError as error:
-            result.differences.append(f"{market.code}: {error}")
-            break
-        moved = True
-    return moved
+            return [Action.MARK_RETURNED]
+        if status in _RANK and _RANK[status] < _RANK[S.SHIPPED]:
+            return _FORWARD[_RANK[status] : _RANK[S.SHIPPED]] + [Action.MARK_RETURNED]
+        return None
+    if status is S.DELIVERY_FAILED and target is S.DELIVERED:
+        return [Action.DELIVER]
+    if status in _RANK and target in _RANK and _RANK[target] > _RANK[status]:
+        return _FORWARD[_RANK[status] : _RANK[target]]
+    return None
 
 
-def _set_tracking(
-    session: Session, market: MarketOrder, before: object | None, now: datetime
-) -> bool:
-    if not market.tracking:
-        return False
-    current = getattr(before, "tracking", "") if before is not None else ""
-    if current == market.tracking:
-        return False
-    o = Order.__table__  # type: ignore[attr-defined]
-    carrier = _carrier_id(market.carrier_text)
-    values: dict[str, object] = {"tracking": market.tracking, "updated_at": now}
-    if carrier:
-        values["carrier"] = carrier
-    session.connection().execute(sa.update(o).where(o.c.code == market.code).values(**values))
-    return True
+def _set_numbers(
+    session: Session,
+    found: list[MarketOrder],
+    have: dict[str, sa.Row[tuple[object, ...]]],
+    now: datetime,
+) -> set[str]:
+    """Tracking numbers new to an order (and its carrier, when we know the courier)."""
+    changed = [
+        m for m in found if m.tracking and m.code in have and have[m.code].tracking != m.tracking
+    ]
+    with_carrier = [
+        {"c": m.code, "n": m.tracking, "k": cid, "t": now}
+        for m in changed
+        if (cid := _carrier_id(m.carrier_text))
+    ]
+    without = [
+        {"c": m.code, "n": m.tracking, "t": now} for m in changed if not _carrier_id(m.carrier_text)
+    ]
+    conn = session.connection()
+    execute_many(conn, _NUMBER_AND_CARRIER, with_carrier)
+    execute_many(conn, _NUMBER, without)
+    return {m.code for m in changed}

@@ -10,7 +10,7 @@ import csv
 import io
 import unicodedata
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -69,7 +69,10 @@ HEADER_SEARCH_ROWS = 15
 
 
 def _build(
-    path: Path, raw_rows: list[list[object]], is_header: Callable[[list[str]], bool] | None = None
+    path: Path,
+    raw_rows: list[list[object]],
+    is_header: Callable[[list[str]], bool] | None = None,
+    keep: Callable[[list[str]], Collection[str]] | None = None,
 ) -> Sheet:
     # The header is the first row with anything in it, or, when the caller knows its
     # column names, the first of the top rows that `is_header` accepts.
@@ -99,6 +102,10 @@ def _build(
         raise FileUnreadable(
             "err.file.duplicate_header", path=str(path), columns=", ".join(duplicated)
         )
+    if keep is not None:
+        # Only the columns the caller reads: a marketplace export has 48, we use 24.
+        wanted = set(keep([h for h in headers if h]))
+        headers = [h if h in wanted else "" for h in headers]
     sheet = Sheet([h for h in headers if h])
     every_named = len(sheet.headers) == len(headers)
     width = len(headers)
@@ -118,7 +125,10 @@ def _build(
 
 
 def read_csv(
-    path: Path, data: bytes, is_header: Callable[[list[str]], bool] | None = None
+    path: Path,
+    data: bytes,
+    is_header: Callable[[list[str]], bool] | None = None,
+    keep: Callable[[list[str]], Collection[str]] | None = None,
 ) -> Sheet:
     try:
         text = data.decode("utf-8-sig")
@@ -138,11 +148,14 @@ def read_csv(
         )
     except csv.Error as error:
         raise FileUnreadable("err.file.csv", path=str(path), reason=str(error)) from None
-    return _build(path, rows, is_header)
+    return _build(path, rows, is_header, keep)
 
 
 def read_xlsx(
-    path: Path, data: bytes, is_header: Callable[[list[str]], bool] | None = None
+    path: Path,
+    data: bytes,
+    is_header: Callable[[list[str]], bool] | None = None,
+    keep: Callable[[list[str]], Collection[str]] | None = None,
 ) -> Sheet:
     # calamine (Rust) rather than openpyxl: a 20,000-row Shopee export of 48 columns takes
     # 1.4 s instead of 18 s (benchmarks/bench_import.py). openpyxl still writes our XLSX.
@@ -157,11 +170,18 @@ def read_xlsx(
         raise FileUnreadable(
             "err.file.xlsx", path=str(path), reason=str(error) or type(error).__name__
         ) from None
-    return _build(path, rows, is_header)
+    return _build(path, rows, is_header, keep)
 
 
-def read_table(path: Path, is_header: Callable[[list[str]], bool] | None = None) -> Sheet:
-    """The first sheet of an XLSX file, or a CSV file, as header names and rows."""
+def read_table(
+    path: Path,
+    is_header: Callable[[list[str]], bool] | None = None,
+    keep: Callable[[list[str]], Collection[str]] | None = None,
+) -> Sheet:
+    """The first sheet of an XLSX file, or a CSV file, as header names and rows.
+
+    `is_header` picks the header among the top rows; `keep`, given the header names,
+    says which columns to read (default: all)."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -171,5 +191,5 @@ def read_table(path: Path, is_header: Callable[[list[str]], bool] | None = None)
     except OSError as error:
         raise FileUnreadable("err.file.read", path=str(path), reason=error.strerror or "") from None
     if data[:4] == b"PK\x03\x04" or path.suffix.lower() in (".xlsx", ".xlsm"):
-        return read_xlsx(path, data, is_header)
-    return read_csv(path, data, is_header)
+        return read_xlsx(path, data, is_header, keep)
+    return read_csv(path, data, is_header, keep)

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from orderdesk import geo, validation
-from orderdesk.db import dialect_insert
+from orderdesk.db import dialect_insert, execute_many
 from orderdesk.errors import InvalidInput, NotFound
 from orderdesk.models.enums import OrderStatus, PaymentMethod
 from orderdesk.models.reads import (
@@ -90,7 +90,8 @@ def remember_many(
     moment = now or utcnow()
     latest = {contact.phone: contact for contact in contacts}
     conn = session.connection()
-    conn.execute(
+    execute_many(
+        conn,
         _upsert_statement(session),
         [
             {

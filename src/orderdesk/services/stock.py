@@ -7,7 +7,7 @@ than is on hand, so two terminals can never oversell, even without locks (FIELD_
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from orderdesk import validation
+from orderdesk.db import insert_rows
 from orderdesk.errors import FieldError, InvalidInput, NotFound, OutOfStock, Shortage
 from orderdesk.models.enums import MoveKind
 from orderdesk.models.reads import MoveRead, StockRow
@@ -80,6 +81,52 @@ def move(
     )
 
 
+@dataclass(frozen=True)
+class Move:
+    """One ledger movement, for `move_many`."""
+
+    product_id: int
+    kind: MoveKind
+    on_hand: int = 0
+    reserved: int = 0
+    order_id: int | None = None
+    reason: str = ""
+
+
+def move_many(session: Session, moves: Sequence[Move], *, now: datetime | None = None) -> None:
+    """Many movements at once (an import moving thousands of orders): per product, one
+    conditional update for the summed change, and a ledger row per movement. Raises
+    LedgerRefused, and the action rolls back, if a product's total breaks a stock rule."""
+    if not moves:
+        return
+    totals: dict[int, list[int]] = {}
+    for m in moves:
+        total = totals.setdefault(m.product_id, [0, 0])
+        total[0] += m.on_hand
+        total[1] += m.reserved
+    conn = session.connection()
+    for pid, (dh, dr) in totals.items():
+        if conn.execute(_MOVE, {"pid": pid, "dh": dh, "dr": dr}).rowcount != 1:
+            raise LedgerRefused(pid, moves[0].kind, dh, dr)
+    moment = now or utcnow()
+    insert_rows(
+        conn,
+        _moves,
+        [
+            {
+                "product_id": m.product_id,
+                "kind": m.kind,
+                "on_hand_delta": m.on_hand,
+                "reserved_delta": m.reserved,
+                "order_id": m.order_id,
+                "reason": m.reason,
+                "at": moment,
+            }
+            for m in moves
+        ],
+    )
+
+
 def available(session: Session, product_ids: Iterable[int]) -> dict[int, int]:
     ids = list(set(product_ids))
     if not ids:
@@ -132,8 +179,9 @@ def reserve_lines(
         free = available(session, totals)
         raise OutOfStock([Shortage(w.sku, w.qty, free.get(w.product_id, 0)) for _, w in lines])
     moment = now or utcnow()
-    conn.execute(
-        _LEDGER,
+    insert_rows(
+        conn,
+        _moves,
         [
             {
                 "product_id": w.product_id,

@@ -910,14 +910,23 @@ class _DryRun(Exception):
 
 
 @contextmanager
-def _reporting_import(path: str) -> Iterator[None]:
+def _reporting_import(
+    path: str, hint: Callable[[ImportRejected], str] | None = None
+) -> Iterator[None]:
     try:
         yield
     except ImportRejected as error:
         _err(f"orderdesk: {error}")
         for row_error in error.errors:
             _err("  " + row_error.message())
+        if hint is not None and (advice := hint(error)):
+            _err(advice)
         raise click.exceptions.Exit(1) from None
+
+
+def _unknown_sku_hint(error: ImportRejected) -> str:
+    unknown = [e for e in error.errors if e.key == "err.market.sku_unknown"]
+    return t("cli.market.skip_hint") if unknown else ""
 
 
 @cli.command("import")
@@ -1001,7 +1010,7 @@ def _import_market(
 ) -> None:
     from orderdesk.io.marketplaces import import_marketplace
 
-    with _reporting_import(str(file)):
+    with _reporting_import(str(file), hint=_unknown_sku_hint):
         try:
             with state.store().write() as session:
                 result = import_marketplace(

@@ -129,9 +129,10 @@ class RowError:
 class ImportRejected(OrderdeskError):
     """A file with bad rows: nothing was written; `errors` lists every bad row."""
 
-    def __init__(self, path: str, errors: list[RowError]) -> None:
+    def __init__(self, path: str, errors: list[RowError], *, rows: int = 0) -> None:
         super().__init__("err.import_rejected", path=path, count=len(errors))
         self.errors = errors
+        self.rows = rows  # the file's data rows, when the reader counted them
 
 
 class StoreError(OrderdeskError):

@@ -4,6 +4,7 @@ queue, take goods back with the return form, find a customer, switch report rang
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, Input, Label
@@ -226,3 +227,63 @@ async def test_switch_report_ranges_and_the_chart_changes(shop: Store) -> None:
         assert screen.chart.labels == ["AT-DEN-M"] and screen.chart.values == [2]
         table = screen.query_one("#reports-table", DataTable)
         assert table.get_row_at(0)[0].plain == "AT-DEN-M"
+
+
+async def test_import_a_marketplace_export_from_the_orders_list(
+    store: Store, tmp_path: Path
+) -> None:
+    from orderdesk.io.products import import_products
+    from orderdesk.tui.modals.report import ReportModal
+    from orderdesk.tui.screens.orders import OrdersScreen
+
+    samples = Path(__file__).parents[2] / "assets" / "samples"
+    with store.write() as session:
+        import_products(session, samples / "products.csv")
+    export = tmp_path / "Order.all.xlsx"
+    export.write_bytes((samples / "marketplaces" / "shopee.xlsx").read_bytes())
+    app = make_app(store, config.load())
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, OrdersScreen)
+        await pilot.press("i")
+        await pilot.pause()
+        await pilot.press(*str(export), "enter")
+        await pilot.pause()
+        await pilot.press("enter")  # recognise it from its columns
+        await settle(pilot)
+        report = app.screen
+        assert isinstance(report, ReportModal)
+        assert report.summary == "shopee: 6 row(s); 5 new order(s), 0 updated, 0 unchanged"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, OrdersScreen)
+    with store.read() as session:
+        assert orders.get(session, "261120QSK8S7BX").channel == "shopee"
+        assert doctor.run(session) == []
+
+
+async def test_an_export_with_unknown_products_offers_to_leave_them_out(
+    store: Store, tmp_path: Path
+) -> None:
+    add_product(store, "AT-DEN-M", price=159_000, on_hand=10)
+    add_product(store, "ML-BE", price=129_000, on_hand=10)
+    export = tmp_path / "tiktok.csv"
+    samples = Path(__file__).parents[2] / "assets" / "samples" / "marketplaces"
+    export.write_bytes((samples / "tiktok.csv").read_bytes())
+    app = make_app(store, config.load())
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        await pilot.press(*str(export), "enter")
+        await pilot.pause()
+        await pilot.press("down", "down", "enter")  # TikTok Shop
+        await settle(pilot)
+        await pilot.press("y")  # import the items the shop sells
+        await settle(pilot)
+    with store.read() as session:
+        # Only the order of known products: the shirt and two caps.
+        found = orders.get(session, "578123456789012347")
+        assert [(ln.sku, ln.qty) for ln in found.lines] == [("AT-DEN-M", 1), ("ML-BE", 2)]
+        with pytest.raises(Exception, match="no order"):
+            orders.get(session, "578123456789012345")

@@ -74,6 +74,10 @@ def test_vietnamese_text_is_really_vietnamese() -> None:
             "field.email",
             "field.size",
             "err.config.invalid",
+            # Marketplace names.
+            "desk.market.from.shopee",
+            "desk.market.from.tiktok",
+            "desk.market.from.lazada",
             "field.sku",
             "col.sku",
             "cli.order.now",

@@ -410,6 +410,7 @@ def parse(
     errors: list[RowError] = []
     found: dict[str, MarketOrder] = {}
     money_at: dict[str, dict[str, int]] = {}
+    items = 0  # item rows (not the description row)
 
     def cell(cells: dict[str, str], name: str) -> str:
         return cells.get(col[name], "") if name in col else ""
@@ -417,9 +418,10 @@ def parse(
     for index, (row, cells) in enumerate(sheet.rows):
         # Cells come from the sheet already trimmed and NFC (`sheets._cell`).
         code = cell(cells, "order_id")
+        if not chosen.order_id.match(code) and index == 0:
+            continue  # TikTok's description row under the header
+        items += 1
         if not chosen.order_id.match(code):
-            if index == 0:
-                continue  # TikTok's description row under the header
             errors.append(RowError(row, col["order_id"], "err.market.order_id", {"value": code}))
             continue
         status = market_status(chosen, cell(cells, "status"))
@@ -539,7 +541,7 @@ def parse(
             errors.extend(row_errors(order.row, error.errors))
     errors.extend(_taken_numbers(session, list(found.values()), col.get("tracking", "")))
     if errors:
-        raise ImportRejected(str(path), sorted(errors, key=lambda e: e.row))
+        raise ImportRejected(str(path), sorted(errors, key=lambda e: e.row), rows=items)
     return chosen, list(found.values()), result
 
 

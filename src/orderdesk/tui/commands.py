@@ -22,6 +22,7 @@ COMMANDS: list[tuple[str, str, str | None]] = [
     ("desk.cmd.search_orders", "orders", "search"),
     ("desk.cmd.open_order", "orders", "open_current"),
     ("desk.cmd.reload", "orders", "reload"),
+    ("desk.cmd.import_market", "orders", "import_market"),
     ("desk.cmd.new_order", "entry", "clear"),
     ("desk.cmd.paste_order", "entry", "paste"),
     ("desk.cmd.save_order", "entry", "save"),

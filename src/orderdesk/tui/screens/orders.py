@@ -38,6 +38,7 @@ class OrdersScreen(Screen[None]):
         Binding("left", "status(-1)", t("desk.prev_status"), id="orders.prev_status"),
         Binding("right", "status(1)", t("desk.next_status"), id="orders.next_status"),
         Binding("escape", "clear", t("desk.clear"), id="orders.clear"),
+        Binding("i", "import_market", t("desk.market.import"), id="orders.import_market"),
         Binding("f5", "reload", t("desk.reload"), id="orders.reload", show=False),
     ]
 
@@ -182,3 +183,95 @@ class OrdersScreen(Screen[None]):
         from orderdesk.tui.screens.order_view import OrderView
 
         self.app.push_screen(OrderView(event.code))
+
+    # ------------------------------------------------------------------ marketplace files
+
+    def action_import_market(self) -> None:
+        from orderdesk.tui.modals.choice import ChoiceModal
+        from orderdesk.tui.modals.prompt import Ask, PromptModal
+
+        def pathed(values: list[str] | None) -> None:
+            if values is None or not values[0].strip():
+                return
+
+            def sourced(source: str | None) -> None:
+                if source is not None:
+                    self.notify(t("desk.market.reading"), markup=False, timeout=3)
+                    self._import_market(values[0].strip(), source, False)
+
+            self.app.push_screen(
+                ChoiceModal(
+                    t("desk.market.source"),
+                    [
+                        (t(f"desk.market.from.{s}"), s)
+                        for s in ("auto", "shopee", "tiktok", "lazada")
+                    ],
+                ),
+                sourced,
+            )
+
+        self.app.push_screen(
+            PromptModal(
+                t("desk.market.import"),
+                [Ask(t("desk.track.import_path"), "~/Downloads/Order.all.xlsx")],
+                t("desk.market.help"),
+            ),
+            pathed,
+        )
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="market")
+    def _import_market(self, path_text: str, source: str, skip_unknown: bool) -> None:
+        from pathlib import Path
+
+        from orderdesk.errors import ImportRejected
+        from orderdesk.io.marketplaces import import_marketplace
+
+        path = Path(path_text).expanduser()
+        try:
+            with self.desk.store.write() as session:
+                result = import_marketplace(session, path, source, skip_unknown_sku=skip_unknown)
+        except ImportRejected as error:
+            self.app.call_from_thread(self._rejected, error, path_text, source)
+            return
+        self.app.call_from_thread(self._imported, result)
+
+    def _rejected(self, error: object, path_text: str, source: str) -> None:
+        from orderdesk.errors import ImportRejected
+        from orderdesk.tui.guard import report_rejected
+        from orderdesk.tui.modals.yesno import YesNoModal
+
+        assert isinstance(error, ImportRejected)
+        unknown = [e for e in error.errors if e.key == "err.market.sku_unknown"]
+        report_rejected(self, error)
+        if unknown and len(unknown) == len(error.errors) and len(unknown) < error.rows:
+            # Only products the shop does not sell: offer to import the rest.
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self._import_market(path_text, source, True)
+
+            skus = sorted({str(e.params.get("sku")) for e in unknown})
+            self.app.push_screen(
+                YesNoModal(
+                    t("desk.market.skip_question", count=len(unknown)),
+                    ", ".join(skus[:12]) + (" …" if len(skus) > 12 else ""),
+                ),
+                answered,
+            )
+
+    def _imported(self, result: object) -> None:
+        from orderdesk.io.marketplaces import MarketResult
+        from orderdesk.tui.modals.report import ReportModal
+
+        assert isinstance(result, MarketResult)
+        summary = t(
+            "cli.market.imported",
+            source=result.source,
+            rows=result.rows,
+            new=result.new,
+            updated=result.updated,
+            unchanged=result.unchanged,
+        )
+        details = [t("cli.market.skipped", line=line) for line in result.skipped_lines]
+        details += [t("cli.market.difference", line=line) for line in result.differences]
+        self.app.push_screen(ReportModal(t("desk.market.done"), summary, details))
+        self.reload()

@@ -220,30 +220,25 @@ def test_importing_the_same_export_again_changes_nothing(shop: Store, sample: st
     assert snapshot(shop) == before
 
 
-def newer(path: Path, out: Path, statuses: dict[str, str], numbers: dict[str, str]) -> Path:
-    """The same export a day later: some orders in a new status, with a tracking number."""
-    id_heads = ("Mã đơn hàng", "Order ID", "Order Number")
-    status_heads = ("Trạng Thái Đơn Hàng", "Order Status", "Status")
-    number_heads = ("Mã vận đơn", "Tracking ID", "Tracking Code")
-    carrier_heads = ("Đơn Vị Vận Chuyển", "Shipping Provider Name", "Shipping Provider")
+ID_HEADS = ("Mã đơn hàng", "Order ID", "Order Number")
 
-    def change(rows: list[list[object]]) -> None:
-        head_at = next(i for i, r in enumerate(rows) if any(c in id_heads for c in r))
-        heads = [str(c) for c in rows[head_at]]
-        at = {name: heads.index(name) for name in heads}
-        pick = next(at[h] for h in id_heads if h in at)
+
+def edited(path: Path, out: Path, change: dict[str, dict[tuple[str, ...], str]]) -> Path:
+    """The export with some cells of some orders changed: order ID → {header names: value}
+    (the first of the names the file has)."""
+
+    def apply(rows: list[list[object]]) -> None:
+        head_at = next(i for i, r in enumerate(rows) if any(c in ID_HEADS for c in r))
+        at = {str(name): i for i, name in enumerate(rows[head_at])}
+        pick = next(at[h] for h in ID_HEADS if h in at)
         for row in rows[head_at + 1 :]:
-            code = str(row[pick])
-            if code in statuses:
-                row[next(at[h] for h in status_heads if h in at)] = statuses[code]
-            if code in numbers:
-                row[next(at[h] for h in number_heads if h in at)] = numbers[code]
-                row[next(at[h] for h in carrier_heads if h in at)] = "Giao Hàng Nhanh"
+            for heads, value in change.get(str(row[pick]), {}).items():
+                row[next(at[h] for h in heads if h in at)] = value
 
     if path.suffix == ".csv":
         with open(path, encoding="utf-8-sig", newline="") as handle:
             rows: list[list[object]] = [list(r) for r in csv.reader(handle)]
-        change(rows)
+        apply(rows)
         with open(out, "w", encoding="utf-8-sig", newline="") as handle:
             csv.writer(handle).writerows(rows)
     else:
@@ -251,12 +246,28 @@ def newer(path: Path, out: Path, statuses: dict[str, str], numbers: dict[str, st
         book = load_workbook(out)
         sheet = book.active
         grid = [[c.value for c in r] for r in sheet.iter_rows()]
-        change(grid)  # type: ignore[arg-type]
+        apply(grid)  # type: ignore[arg-type]
         for r, row in enumerate(grid, start=1):
             for c, value in enumerate(row, start=1):
                 sheet.cell(r, c, value)
         book.save(out)
     return out
+
+
+STATUS_HEADS = ("Trạng Thái Đơn Hàng", "Order Status", "Status")
+NUMBER_HEADS = ("Mã vận đơn", "Tracking ID", "Tracking Code")
+CARRIER_HEADS = ("Đơn Vị Vận Chuyển", "Shipping Provider Name", "Shipping Provider")
+SKU_HEADS = ("SKU phân loại hàng", "Seller SKU")
+
+
+def newer(path: Path, out: Path, statuses: dict[str, str], numbers: dict[str, str]) -> Path:
+    """The same export a day later: some orders in a new status, with a tracking number."""
+    change: dict[str, dict[tuple[str, ...], str]] = {}
+    for code, status in statuses.items():
+        change.setdefault(code, {})[STATUS_HEADS] = status
+    for code, number in numbers.items():
+        change.setdefault(code, {}).update({NUMBER_HEADS: number, CARRIER_HEADS: "Giao Hàng Nhanh"})
+    return edited(path, out, change)
 
 
 # Per sample: a waiting order now to ship with a tracking number, a shipped one now
@@ -311,19 +322,31 @@ def test_a_newer_export_updates_exactly_what_moved(
         assert doctor.run(session) == []
 
 
-def test_an_unknown_sku_stops_the_import_and_names_its_row(shop: Store, tmp_path: Path) -> None:
-    path = tmp_path / "tiktok.csv"
-    text = (MARKET / "tiktok.csv").read_text(encoding="utf-8-sig")
-    path.write_text(text.replace(",SM-LINEN-M,", ",SM-LINEN-XL,"), encoding="utf-8-sig")
+# Per sample: an order of one item, and the row it is on.
+ONE_ITEM = {
+    "shopee.xlsx": ("261121K9M3N5P7", 7),
+    "tiktok.csv": ("578123456789012349", 8),
+    "lazada.xlsx": ("412345678901238", 9),  # under Lazada's title row
+}
+
+
+@pytest.mark.parametrize("sample", list(ONE_ITEM))
+def test_an_unknown_sku_stops_the_import_and_names_its_row(
+    shop: Store, sample: str, tmp_path: Path
+) -> None:
+    code, row = ONE_ITEM[sample]
+    path = edited(MARKET / sample, tmp_path / sample, {code: {SKU_HEADS: "SM-LINEN-XL"}})
     with pytest.raises(ImportRejected) as rejected:
         run(shop, path)
     [error] = rejected.value.errors
-    assert (error.row, error.column) == (8, "seller sku")
+    assert error.row == row and "sku" in error.column
     assert "SM-LINEN-XL" in error.message()
     assert snapshot(shop)[0] == []
     # Asked to, it leaves that item out; its order had no other item, so it is skipped.
     result = run(shop, path, skip_unknown_sku=True)
-    assert result.new == 4 and result.skipped_lines == ["8: SM-LINEN-XL"]
+    assert result.new == 4 and result.skipped_lines == [f"{row}: SM-LINEN-XL"]
+    with shop.read() as session:
+        assert doctor.run(session) == []
 
 
 def test_a_bad_file_changes_nothing_and_names_every_bad_row(shop: Store, tmp_path: Path) -> None:

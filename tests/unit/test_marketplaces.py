@@ -460,3 +460,44 @@ def test_the_command_line_imports_and_reports(
     assert {o["code"] for o in json.loads(out)} == set(EXPECTED["shopee.xlsx"])
     code, _, err = cli("import", "products", str(MARKET / "tiktok.csv"), "--from", "tiktok")
     assert code == 2 and "import orders" in err
+
+
+# Shopee's English export names the same columns so.
+SHOPEE_ENGLISH = {
+    "Mã đơn hàng": "Order ID",
+    "Ngày đặt hàng": "Order Creation Date",
+    "Trạng Thái Đơn Hàng": "Order Status",
+    "Mã vận đơn": "Tracking Number*",
+    "Đơn Vị Vận Chuyển": "Shipping Option",
+    "SKU sản phẩm": "Parent SKU Reference No.",
+    "Tên sản phẩm": "Product Name",
+    "SKU phân loại hàng": "SKU Reference No.",
+    "Tên phân loại hàng": "Variation Name",
+    "Giá gốc": "Original Price",
+    "Giá ưu đãi": "Deal Price",
+    "Số lượng": "Quantity",
+    "Phí vận chuyển mà người mua trả": "Buyer Paid Shipping Fee",
+    "Tổng số tiền người mua thanh toán": "Grand Total",
+    "Phương thức thanh toán": "Payment Method",
+    "Tên Người nhận": "Receiver Name",
+    "Số điện thoại": "Phone Number",
+    "Tỉnh/Thành phố": "Province",
+    "TP / Quận / Huyện": "City",
+    "Quận": "District",
+    "Địa chỉ nhận hàng": "Delivery Address",
+    "Ghi chú": "Remark from buyer",
+}
+
+
+def test_a_shopee_export_with_english_headers_as_csv(shop: Store, tmp_path: Path) -> None:
+    book = load_workbook(MARKET / "shopee.xlsx", read_only=True)
+    rows = [list(r) for r in book.active.iter_rows(values_only=True)]
+    rows[0] = [SHOPEE_ENGLISH.get(str(h), h) for h in rows[0]]
+    path = tmp_path / "shopee-en.csv"
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle).writerows([["" if c is None else c for c in r] for r in rows])
+    result = run(shop, path)
+    assert (result.source, result.new) == ("shopee", 5)
+    with shop.read() as session:
+        lan = orders.get(session, "261120QSK8S7BX")
+        assert (lan.total, lan.ward, lan.district) == (442_000, "Phường Cửa Nam", "Quận Hoàn Kiếm")

@@ -27,6 +27,7 @@ from sqlmodel import Session
 
 from orderdesk.db import execute_many
 from orderdesk.errors import ImportRejected, InvalidInput, OrderdeskError, RowError
+from orderdesk.gcpause import gc_paused
 from orderdesk.i18n import t
 from orderdesk.io.carrier_files import parse_time
 from orderdesk.io.common import row_errors
@@ -601,7 +602,13 @@ def import_marketplace(
 ) -> MarketResult:
     """New orders are created (stock reserved like any other); known ones move to the
     marketplace's status and take its tracking number; nothing else is overwritten."""
-    moment_now = now or utcnow()
+    with gc_paused():
+        return _import(session, path, source, skip_unknown_sku, now or utcnow())
+
+
+def _import(
+    session: Session, path: Path, source: str, skip_unknown_sku: bool, moment_now: datetime
+) -> MarketResult:
     chosen, found, result = parse(session, path, source, skip_unknown_sku=skip_unknown_sku)
     conn = session.connection()
     have: dict[str, sa.Row[tuple[object, ...]]] = {}

@@ -24,6 +24,7 @@ from sqlmodel import Session
 from orderdesk.carriers import REGISTRY, Carrier, Outcome, StatusRow
 from orderdesk.db import sqlite_time
 from orderdesk.errors import ImportRejected, RowError
+from orderdesk.gcpause import gc_paused
 from orderdesk.i18n import t
 from orderdesk.models.enums import Action, OrderStatus
 from orderdesk.models.lifecycle import next_status
@@ -741,16 +742,17 @@ def import_file(
 ) -> ImportReport:
     from orderdesk.io.carrier_files import read_status
 
-    found, rows = read_status(path, carrier)
-    return apply_rows(
-        session,
-        found,
-        rows,
-        path=str(path),
-        skip_unknown=skip_unknown,
-        extra_statuses=(extra_statuses or {}).get(found.id),
-        now=now,
-    )
+    with gc_paused():
+        found, rows = read_status(path, carrier)
+        return apply_rows(
+            session,
+            found,
+            rows,
+            path=str(path),
+            skip_unknown=skip_unknown,
+            extra_statuses=(extra_statuses or {}).get(found.id),
+            now=now,
+        )
 
 
 # ---------------------------------------------------------------------------- shipments

@@ -1008,7 +1008,7 @@ def import_(
 def _import_market(
     state: Context, file: Path, market: str, skip_unknown_sku: bool, dry_run: bool
 ) -> None:
-    from orderdesk.io.marketplaces import import_marketplace
+    from orderdesk.io.marketplaces import SOURCES, import_marketplace
 
     with _reporting_import(str(file), hint=_unknown_sku_hint):
         try:
@@ -1029,7 +1029,7 @@ def _import_market(
         prefix
         + t(
             "cli.market.imported",
-            source=result.source,
+            source=SOURCES[result.source].name,
             rows=result.rows,
             new=result.new,
             updated=result.updated,

@@ -253,7 +253,7 @@ async def test_import_a_marketplace_export_from_the_orders_list(
         await settle(pilot)
         report = app.screen
         assert isinstance(report, ReportModal)
-        assert report.summary == "shopee: 6 row(s); 5 new order(s), 0 updated, 0 unchanged"
+        assert report.summary == "Shopee: 6 row(s); 5 new order(s), 0 updated, 0 unchanged"
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, OrdersScreen)

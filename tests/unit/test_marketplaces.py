@@ -450,12 +450,16 @@ def test_the_command_line_imports_and_reports(
     code, out, _ = cli("import", "orders", str(MARKET / "shopee.xlsx"), "--from", "auto")
     assert (code, out.strip()) == (
         0,
-        "shopee: 6 row(s); 5 new order(s), 0 updated, 0 unchanged",
+        "Shopee: 6 row(s); 5 new order(s), 0 updated, 0 unchanged",
     )
     code, out, _ = cli(
         "import", "orders", str(MARKET / "tiktok.csv"), "--from", "tiktok", "--dry-run"
     )
-    assert code == 0 and out.startswith("(dry run, nothing written)") and "5 new order(s)" in out
+    assert (
+        code == 0
+        and out.startswith("(dry run, nothing written) TikTok Shop:")
+        and "5 new order(s)" in out
+    )
     code, out, _ = cli("order", "list", "--json")
     assert {o["code"] for o in json.loads(out)} == set(EXPECTED["shopee.xlsx"])
     code, _, err = cli("import", "products", str(MARKET / "tiktok.csv"), "--from", "tiktok")

@@ -259,13 +259,13 @@ class OrdersScreen(Screen[None]):
             )
 
     def _imported(self, result: object) -> None:
-        from orderdesk.io.marketplaces import MarketResult
+        from orderdesk.io.marketplaces import SOURCES, MarketResult
         from orderdesk.tui.modals.report import ReportModal
 
         assert isinstance(result, MarketResult)
         summary = t(
             "cli.market.imported",
-            source=result.source,
+            source=SOURCES[result.source].name,
             rows=result.rows,
             new=result.new,
             updated=result.updated,

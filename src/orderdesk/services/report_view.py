@@ -174,16 +174,18 @@ def chart(name: str, value: Any) -> Chart:
         return Chart(
             title,
             [r.day.strftime("%d/%m") for r in value],
-            [r.revenue / 1000 for r in value],
+            [r.revenue / 1_000_000 for r in value],
             line=len(value) > 31,
         )
     if name == "channels":
-        return Chart(title, [r.channel or "—" for r in value], [r.revenue / 1000 for r in value])
+        return Chart(
+            title, [r.channel or "—" for r in value], [r.revenue / 1_000_000 for r in value]
+        )
     if name == "products":
         return Chart(title, [r.sku for r in value[:_TOP]], [r.qty for r in value[:_TOP]])
     if name == "products_by_revenue":
         top = value[:_TOP]
-        return Chart(title, [r.sku for r in top], [r.revenue / 1000 for r in top])
+        return Chart(title, [r.sku for r in top], [r.revenue / 1_000_000 for r in top])
     if name == "returns":
         return Chart(
             title,
@@ -208,7 +210,7 @@ def chart(name: str, value: Any) -> Chart:
         return Chart(
             title,
             [_carrier(c) for c in value.by_carrier],
-            [a / 1000 for a in value.by_carrier.values()],
+            [a / 1_000_000 for a in value.by_carrier.values()],
         )
     raise KeyError(name)
 

@@ -43,6 +43,8 @@ CORE = [
     "orderdesk.services.reports",
     "orderdesk.services.report_view",
     "orderdesk.io.reviews",
+    "orderdesk.io.marketplaces",
+    "orderdesk.gcpause",
     "orderdesk.cli_after",
     "orderdesk.cli",
 ]

@@ -109,15 +109,18 @@ def _build(
     sheet = Sheet([h for h in headers if h])
     every_named = len(sheet.headers) == len(headers)
     width = len(headers)
+    named = [(i, h) for i, h in enumerate(headers) if h]
     for offset, raw in enumerate(raw_rows[start + 1 :], start=start + 2):
         if every_named:
             values = dict(zip(headers, map(_cell, raw), strict=False))
-        else:
-            values = {h: _cell(v) for h, v in zip(headers, raw, strict=False) if h}
-        if any(values.values()):
-            if len(raw) < width or not every_named:
+            if len(raw) < width:
                 for h in sheet.headers:
                     values.setdefault(h, "")
+        else:
+            # Only the named (or kept) columns are read: a cell costs a microsecond.
+            size = len(raw)
+            values = {h: _cell(raw[i]) if i < size else "" for i, h in named}
+        if any(values.values()):
             sheet.rows.append((offset, values))
     if len(sheet.rows) > _MAX_ROWS:
         raise FileUnreadable("err.file.too_many_rows", path=str(path), max=_MAX_ROWS)

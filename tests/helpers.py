@@ -115,3 +115,17 @@ def print_order(i: int = 1, **changes: Any) -> PrintOrder:
         ],
     )
     return dataclasses.replace(order, **changes)
+
+
+async def settle(pilot: Any) -> None:
+    """Let the desk finish what it started: its workers, then its messages. A worker that a
+    newer one replaced (a report range switched again) is not waited for."""
+    from textual.worker import WorkerCancelled
+
+    for _ in range(5):
+        try:
+            await pilot.app.workers.wait_for_complete()
+            break
+        except WorkerCancelled:
+            continue
+    await pilot.pause()

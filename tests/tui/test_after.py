@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, Input, Label
-from textual.worker import WorkerCancelled
 
-from helpers import act, add_product, create, order_data, stock_of
+from helpers import act, add_product, create, order_data, settle, stock_of
 from orderdesk import config
 from orderdesk.db import Store
 from orderdesk.models.enums import Action
@@ -37,17 +36,6 @@ def delivered(store: Store, items: dict[str, int], **fields: object) -> str:
     for action in (Action.CONFIRM, Action.PACK, Action.SHIP, Action.DELIVER):
         act(store, code, action, tick_all=True)
     return code
-
-
-async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    # A newer range cancels the computation of the one before: wait for the newest.
-    for _ in range(5):
-        try:
-            await pilot.app.workers.wait_for_complete()
-            break
-        except WorkerCancelled:
-            continue
-    await pilot.pause()
 
 
 async def open_after(pilot) -> AfterScreen:  # type: ignore[no-untyped-def]

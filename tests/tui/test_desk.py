@@ -10,6 +10,7 @@ from rich.console import Console
 from textual.widgets import HelpPanel, Input, Static
 
 from helpers import add_product, order_data
+from helpers import settle as settled
 from orderdesk import config
 from orderdesk.db import Store
 from orderdesk.models.enums import Action, OrderStatus
@@ -40,11 +41,6 @@ def shop(store: Store) -> Store:
             order_data({"AT-1": 1}, name="[b]Lan[/b] [/x]", note="[red]gọi trước[/red] [/]"),
         )
     return store
-
-
-async def settled(pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def desk(store: Store, tmp_path: Path, **keys: str):  # type: ignore[no-untyped-def]

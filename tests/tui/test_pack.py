@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Input, Static
 
-from helpers import act, add_product, create, order_in, stock_of
+from helpers import act, add_product, create, order_in, settle, stock_of
 from orderdesk import config
 from orderdesk.db import Store
 from orderdesk.i18n import t
@@ -39,11 +39,6 @@ def confirmed(store: Store, items: dict[str, int], **fields: object) -> str:
 def status_of(store: Store, code: str) -> OrderStatus:
     with store.read() as session:
         return orders.get(session, code).status
-
-
-async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def scan(pilot, code: str, end: str = "enter") -> None:  # type: ignore[no-untyped-def]

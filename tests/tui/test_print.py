@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 from textual.widgets import DataTable, ProgressBar, SelectionList, Static
 
-from helpers import act, add_product, create
+from helpers import act, add_product, create, settle
 from orderdesk import config
 from orderdesk.db import Store
 from orderdesk.models.enums import Action
@@ -49,11 +49,6 @@ async def open_print(pilot) -> PrintScreen:  # type: ignore[no-untyped-def]
     screen = pilot.app.screen
     assert isinstance(screen, PrintScreen)
     return screen
-
-
-async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def test_mark_a_range_print_and_see_the_result(shop: Store, tmp_path: Path) -> None:

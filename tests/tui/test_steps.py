@@ -8,7 +8,7 @@ import pytest
 from textual import events
 from textual.widgets import Input, TextArea
 
-from helpers import add_product, create, stock_of
+from helpers import add_product, create, settle, stock_of
 from orderdesk import config
 from orderdesk.db import Store
 from orderdesk.models.enums import Action, OrderStatus
@@ -50,11 +50,6 @@ def shop(store: Store) -> Store:
 
 def desk(store: Store, tmp_path: Path):  # type: ignore[no-untyped-def]
     return make_app(store, config.load(tmp_path / "config.toml"))
-
-
-async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def type_text(pilot, text: str) -> None:  # type: ignore[no-untyped-def]

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from textual.widgets import DataTable, Input, Static
 
-from helpers import act, add_product, create
+from helpers import act, add_product, create, settle
 from orderdesk import config
 from orderdesk.carriers import Outcome
 from orderdesk.db import Store
@@ -52,11 +52,6 @@ def status_of(store: Store, code: str) -> OrderStatus:
 def codes_in(screen: TrackScreen) -> list[str]:
     table = screen.query_one("#track-table", DataTable)
     return [str(key.value).split(":", 1)[1] for key in table.rows]
-
-
-async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def open_track(pilot) -> TrackScreen:  # type: ignore[no-untyped-def]

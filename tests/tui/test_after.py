@@ -74,6 +74,11 @@ async def test_answer_a_two_star_review_from_the_queue(shop: Store) -> None:
         await settle(pilot)
         assert len(rows_of(screen)) == 1 and rows_of(screen) != [str(first.id)]
         assert any("left the queue" in n.message for n in app._notifications)
+        # ←/→ change tabs even while the table, full of rows, has the keyboard.
+        assert screen.query_one("#after-table", DataTable).has_focus
+        await pilot.press("right")
+        await settle(pilot)
+        assert screen.view == "returns"
     with shop.read() as session:
         answered = reviews.get(session, old)
         assert [r.code for r in reviews.queue(session)] == [new]
@@ -169,6 +174,13 @@ async def test_find_a_customer_without_accents_and_tag_them(shop: Store) -> None
         await pilot.press(*"tran mai")
         await settle(pilot)
         assert rows_of(screen) == ["0987 654 321"]
+        # In the search box ←/→ move in the text, not between tabs.
+        await pilot.press("left", "left", "left", "backspace", "right", "right", "right")
+        await settle(pilot)
+        search = screen.query_one("#after-search", Input)
+        assert (screen.view, search.value) == ("customers", "tranmai")
+        await pilot.press("left", "left", "left", "space", "end")
+        await settle(pilot)
         await pilot.press("down", "enter")
         await settle(pilot)
         book = app.screen

@@ -78,6 +78,13 @@ async def test_filter_to_failed_deliveries_and_redeliver_one(shop: Store) -> Non
         screen = await open_track(pilot)
         assert screen.view == "problems"
         assert {first, second} <= set(codes_in(screen)) and moving not in codes_in(screen)
+        # ←/→ change tabs even while the table, full of rows, has the keyboard.
+        await pilot.press("right")
+        await settle(pilot)
+        assert screen.view == "moving" and moving in codes_in(screen)
+        await pilot.press("left")
+        await settle(pilot)
+        assert screen.view == "problems"
         await pilot.press("f")  # the first kind of problem: failed deliveries
         await pilot.pause()
         assert screen.rule is problems.Rule.FAILED

@@ -129,8 +129,14 @@ def start_return(
 
 class AfterScreen(Screen[None]):
     BINDINGS = [
-        Binding("left", "view(-1)", t("desk.track.prev"), id="after.prev", show=False),
-        Binding("right", "view(1)", t("desk.track.next"), id="after.next", show=False),
+        # Before the table's own ←/→ (which only scroll a row cursor sideways); not while
+        # typing a search, where they move in the text.
+        Binding(
+            "left", "view(-1)", t("desk.track.prev"), id="after.prev", show=False, priority=True
+        ),
+        Binding(
+            "right", "view(1)", t("desk.track.next"), id="after.next", show=False, priority=True
+        ),
         Binding("enter", "open", t("desk.after.open"), id="after.open"),
         Binding("a", "add_review", t("desk.after.add_review"), id="after.add_review"),
         Binding("i", "import_reviews", t("desk.after.import_reviews"), id="after.import"),
@@ -300,6 +306,8 @@ class AfterScreen(Screen[None]):
     # ------------------------------------------------------------------ keys
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "view":
+            return not isinstance(self.focused, Input)
         if action in _ACTIONS:
             return _ACTIONS[action] == self.view
         if action == "open":

@@ -72,8 +72,13 @@ def _age(moment: datetime | None) -> str:
 
 class TrackScreen(Screen[None]):
     BINDINGS = [
-        Binding("left", "view(-1)", t("desk.track.prev"), id="track.prev", show=False),
-        Binding("right", "view(1)", t("desk.track.next"), id="track.next", show=False),
+        # Before the table's own ←/→ (which only scroll a row cursor sideways).
+        Binding(
+            "left", "view(-1)", t("desk.track.prev"), id="track.prev", show=False, priority=True
+        ),
+        Binding(
+            "right", "view(1)", t("desk.track.next"), id="track.next", show=False, priority=True
+        ),
         Binding("f", "rule", t("desk.track.rule"), id="track.rule"),
         Binding("n", "call", t("desk.track.call"), id="track.call"),
         Binding("r", "redeliver", t("desk.track.redeliver"), id="track.redeliver"),

@@ -82,7 +82,7 @@ class Source:
 
 
 def _f(*names: str) -> tuple[str, ...]:
-    return tuple(fold(n) for n in names)
+    return names  # as the marketplaces write them; compared folded
 
 
 SHOPEE = Source(
@@ -249,7 +249,7 @@ def _columns(source: Source, headers: list[str]) -> dict[str, str]:
     folded = {fold(h): h for h in headers}
     found: dict[str, str] = {}
     for name, spellings in source.columns.items():
-        hit = next((folded[s] for s in spellings if s in folded), None)
+        hit = next((folded[fold(s)] for s in spellings if fold(s) in folded), None)
         if hit is not None:
             found[name] = hit
     return found
@@ -405,6 +405,8 @@ def parse(
 ) -> tuple[Source, list[MarketOrder], MarketResult]:
     """Every order of the file, checked; raises ImportRejected naming every bad row."""
     chosen, sheet, col = read_export(path, source)
+    # Errors name each column as the file writes it (`Seller SKU`, `Số điện thoại`).
+    label = {name: sheet.titles.get(header, header) for name, header in col.items()}
     result = MarketResult(source=chosen.id, rows=len(sheet.rows))
     refs = orders.product_refs(session)
     known = {sku.upper(): sku for sku in refs}
@@ -423,12 +425,14 @@ def parse(
             continue  # TikTok's description row under the header
         items += 1
         if not chosen.order_id.match(code):
-            errors.append(RowError(row, col["order_id"], "err.market.order_id", {"value": code}))
+            errors.append(RowError(row, label["order_id"], "err.market.order_id", {"value": code}))
             continue
         status = market_status(chosen, cell(cells, "status"))
         if status is None:
             errors.append(
-                RowError(row, col["status"], "err.market.status", {"value": cell(cells, "status")})
+                RowError(
+                    row, label["status"], "err.market.status", {"value": cell(cells, "status")}
+                )
             )
             continue
         sku_text = cell(cells, "sku") or cell(cells, "parent_sku")
@@ -438,7 +442,7 @@ def parse(
                 result.skipped_lines.append(f"{row}: {sku_text or '—'}")
             else:
                 errors.append(
-                    RowError(row, col["sku"], "err.market.sku_unknown", {"sku": sku_text or "—"})
+                    RowError(row, label["sku"], "err.market.sku_unknown", {"sku": sku_text or "—"})
                 )
             continue
         qty_text = "1" if chosen.per_unit else cell(cells, "qty")
@@ -450,7 +454,7 @@ def parse(
         if bad_money:
             for name in bad_money:
                 errors.append(
-                    RowError(row, col[name], "err.market.money", {"value": cell(cells, name)})
+                    RowError(row, label[name], "err.market.money", {"value": cell(cells, name)})
                 )
             continue
         order = found.get(code)
@@ -459,7 +463,7 @@ def parse(
             created = moment(created_text)
             if created_text and created is None:
                 errors.append(
-                    RowError(row, col["created"], "err.date.invalid", {"value": created_text})
+                    RowError(row, label["created"], "err.date.invalid", {"value": created_text})
                 )
                 continue
             cod = is_cod(cell(cells, "payment"))
@@ -495,7 +499,7 @@ def parse(
             qty = int(qty_text)
         except ValueError:
             errors.append(
-                RowError(row, col.get("qty", "qty"), "err.qty.positive", {"value": qty_text})
+                RowError(row, label.get("qty", "qty"), "err.qty.positive", {"value": qty_text})
             )
             continue
         unit = money(cell(cells, "unit_price")) or 0
@@ -539,8 +543,8 @@ def parse(
         try:
             order.valid = orders.validate(session, order.data, products=refs)
         except InvalidInput as error:
-            errors.extend(row_errors(order.row, error.errors))
-    errors.extend(_taken_numbers(session, list(found.values()), col.get("tracking", "")))
+            errors.extend(row_errors(order.row, error.errors, label))
+    errors.extend(_taken_numbers(session, list(found.values()), label.get("tracking", "")))
     if errors:
         raise ImportRejected(str(path), sorted(errors, key=lambda e: e.row), rows=items)
     return chosen, list(found.values()), result

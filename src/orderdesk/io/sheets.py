@@ -28,8 +28,9 @@ class FileUnreadable(OrderdeskError):
 
 @dataclass
 class Sheet:
-    headers: list[str]
+    headers: list[str]  # lower-cased: the keys of each row
     rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    titles: dict[str, str] = field(default_factory=dict)  # header → as the file writes it
 
 
 def _cell(value: object) -> str:
@@ -95,7 +96,8 @@ def _build(
             ),
             start,
         )
-    headers = [_header(_cell(v)) for v in raw_rows[start]]
+    written = [clean(_cell(v)) for v in raw_rows[start]]
+    headers = [_header(w) for w in written]
     named = [h for h in headers if h]
     duplicated = sorted({h for h in named if named.count(h) > 1})
     if duplicated:
@@ -106,7 +108,7 @@ def _build(
         # Only the columns the caller reads: a marketplace export has 48, we use 24.
         wanted = set(keep([h for h in headers if h]))
         headers = [h if h in wanted else "" for h in headers]
-    sheet = Sheet([h for h in headers if h])
+    sheet = Sheet([h for h in headers if h], titles=dict(zip(headers, written, strict=False)))
     every_named = len(sheet.headers) == len(headers)
     width = len(headers)
     named = [(i, h) for i, h in enumerate(headers) if h]

@@ -1050,16 +1050,13 @@ def export(state: Context, kind: str, file: Path, status: str | None) -> None:
     from orderdesk.io.products import export_products
     from orderdesk.models.enums import OrderStatus
 
-    try:
-        with state.store().read() as session:
-            if kind == "orders":
-                count = export_orders(session, file, status=OrderStatus(status) if status else None)
-            elif kind == "products":
-                count = export_products(session, file)
-            else:
-                count = export_customers(session, file)
-    except OSError as error:
-        _fail(t("err.file.write", path=str(file), reason=error.strerror or str(error)))
+    with state.store().read() as session:
+        if kind == "orders":
+            count = export_orders(session, file, status=OrderStatus(status) if status else None)
+        elif kind == "products":
+            count = export_products(session, file)
+        else:
+            count = export_customers(session, file)
     _out(t("cli.exported", count=count, kind=t("kind." + kind), path=str(file)))
 
 

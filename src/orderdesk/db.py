@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from enum import Enum
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -130,53 +131,33 @@ def _converter(kind: Any) -> Callable[[Any], object] | None:
     return None
 
 
+@lru_cache(maxsize=64)
+def _insert(table: sa.Table) -> sa.Insert:
+    return sa.insert(table)  # one object per table: `execute_many` compiles it once
+
+
 def insert_rows(conn: sa.Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    """INSERT many rows. On SQLite they go to the driver as ready tuples: SQLAlchemy spends
-    ~40 µs per row binding parameters, which is most of an import of 10,000 orders; the
-    values are written exactly as SQLAlchemy would write them (`sqlite_time`, enum values,
-    ISO dates). Every row must have the same keys."""
-    if not rows:
-        return
-    if conn.dialect.name != "sqlite":
-        conn.execute(sa.insert(table), list(rows))
-        return
-    columns = list(rows[0])
-    # Columns left out take their scalar default, as SQLAlchemy's INSERT would give them.
-    defaults = {
-        c.name: c.default.arg
-        for c in table.columns
-        if c.name not in rows[0] and c.default is not None and c.default.is_scalar
-    }
-    columns += list(defaults)
-    rows = [{**defaults, **row} for row in rows] if defaults else rows
-    sql = (
-        f"INSERT INTO {table.name} ({', '.join(columns)}) "
-        f"VALUES ({', '.join('?' for _ in columns)})"
-    )
-    # One converter per column, found once; a moment shared by many rows is formatted once.
-    converters = [(i, f) for i, c in enumerate(columns) if (f := _converter(table.c[c].type))]
-    formatted: dict[object, object] = {}
-    data: list[tuple[object, ...]] = []
-    for row in rows:
-        values = [row[c] for c in columns]
-        for i, convert in converters:
-            value = values[i]
-            if value is not None:
-                done = formatted.get(value)
-                if done is None:
-                    done = formatted[value] = convert(value)
-                values[i] = done
-        data.append(tuple(values))
-    conn.exec_driver_sql(sql, data)
+    """INSERT many rows (every row with the same keys; columns left out take their scalar
+    default), through `execute_many`."""
+    execute_many(conn, _insert(table), rows)
 
 
-_COMPILED: dict[tuple[int, tuple[str, ...]], tuple[str, list[str], list[Any], dict[str, Any]]] = {}
+# (statement id, keys an INSERT's rows give) → (statement, SQL, parameter names, the
+# converters of those needing one, values for parameters the rows leave out). The
+# statement is kept so that its id is never reused by another.
+_COMPILED: dict[
+    tuple[int, tuple[str, ...]], tuple[Any, str, list[str], list[Any], dict[str, Any]]
+] = {}
 
 
 def execute_many(conn: sa.Connection, statement: Any, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Run one built statement (an UPDATE by id, say) for many parameter rows. On SQLite
-    the statement is compiled once and the rows go to the driver as ready tuples, as in
-    `insert_rows`; elsewhere SQLAlchemy runs it."""
+    """Run one built statement (an INSERT, an UPDATE by id) for many parameter rows.
+
+    On SQLite the statement is compiled once and the rows go to the driver as ready
+    tuples: SQLAlchemy spends ~40 µs per row binding parameters, which was most of an
+    import of 10,000 orders. Values are written exactly as SQLAlchemy would write them
+    (`sqlite_time`, enum values, ISO dates); elsewhere SQLAlchemy runs the statement.
+    """
     if not rows:
         return
     if conn.dialect.name != "sqlite":
@@ -188,7 +169,11 @@ def execute_many(conn: sa.Connection, statement: Any, rows: Sequence[Mapping[str
     if key not in _COMPILED:
         compiled = statement.compile(dialect=conn.dialect, column_keys=list(given) or None)
         names = list(compiled.positiontup or [])
-        kinds = [_converter(compiled.binds[name].type) for name in names]
+        kinds = [
+            (i, convert)
+            for i, name in enumerate(names)
+            if (convert := _converter(compiled.binds[name].type))
+        ]
         # Columns an INSERT fills with their scalar default, as SQLAlchemy does.
         table = getattr(statement, "table", None)
         defaults = {
@@ -201,20 +186,20 @@ def execute_many(conn: sa.Connection, statement: Any, rows: Sequence[Mapping[str
             bind = compiled.binds[name]
             if name not in given and name not in defaults and not bind.required:
                 defaults[name] = bind.effective_value
-        _COMPILED[key] = (str(compiled), names, kinds, defaults)
-    sql, names, kinds, defaults = _COMPILED[key]
+        _COMPILED[key] = (statement, str(compiled), names, kinds, defaults)
+    _, sql, names, kinds, defaults = _COMPILED[key]
+    # A moment shared by many rows (an import's "now") is formatted once.
     formatted: dict[object, object] = {}
     data = []
     for row in rows:
-        values = []
-        for name, convert in zip(names, kinds, strict=True):
-            value = row[name] if name in row or name not in defaults else defaults[name]
-            if convert is not None and value is not None:
+        values = [row[name] if name in row else defaults[name] for name in names]
+        for i, convert in kinds:
+            value = values[i]
+            if value is not None:
                 done = formatted.get(value)
                 if done is None:
                     done = formatted[value] = convert(value)
-                value = done
-            values.append(value)
+                values[i] = done
         data.append(tuple(values))
     conn.exec_driver_sql(sql, data)
 

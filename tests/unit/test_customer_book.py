@@ -185,6 +185,14 @@ def test_tags_are_cleaned_lower_cased_and_kept_once(shop: Store) -> None:
         customers.tag(session, LAN, add=["x" * 501])
 
 
+def test_tags_typed_in_one_box_replace_the_old_ones(shop: Store) -> None:
+    create(shop)
+    with shop.write() as session:
+        customers.tag(session, LAN, add=["vip", "sỉ"])
+        assert customers.set_tags(session, LAN, "Sỉ, khách quen").tags == ["sỉ", "khách quen"]
+        assert customers.set_tags(session, LAN, " ").tags == []
+
+
 def test_notes_are_set_and_cleared(shop: Store) -> None:
     create(shop)
     with shop.write() as session:

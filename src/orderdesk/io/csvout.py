@@ -12,6 +12,8 @@ import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from orderdesk.errors import OrderdeskError
+
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
@@ -30,7 +32,16 @@ def unneutralize(text: str) -> str:
 
 def write_csv(path: Path, headers: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
     """Write a UTF-8 (with BOM, for Excel) CSV; returns the number of data rows."""
-    path = path.expanduser()
+    try:
+        return _write(path.expanduser(), headers, rows)
+    except OSError as error:
+        # A full disk, a read-only folder, a file open in Excel on Windows: said, not raised.
+        raise OrderdeskError(
+            "err.file.write", path=str(path), reason=error.strerror or str(error)
+        ) from None
+
+
+def _write(path: Path, headers: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
     if path.parent and not path.parent.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")

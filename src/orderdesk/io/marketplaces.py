@@ -33,7 +33,7 @@ from orderdesk.io.carrier_files import parse_time
 from orderdesk.io.common import row_errors
 from orderdesk.io.sheets import Sheet, read_table
 from orderdesk.models.enums import Action, OrderStatus
-from orderdesk.models.money import format_money
+from orderdesk.models.money import format_money, parse_money
 from orderdesk.models.tables import Order, OrderLine
 from orderdesk.services import orders
 from orderdesk.services.orders import LineInput, OrderCreate
@@ -292,25 +292,21 @@ def read_export(path: Path, source: str = "auto") -> tuple[Source, Sheet, dict[s
 
 # ---------------------------------------------------------------------------- cells
 
-_GROUPED = re.compile(r"^-?\d{1,3}([.,]\d{3})+$")
-_PLAIN = re.compile(r"^-?\d+([.,]\d{1,2})?$")
+# A spreadsheet number written out with its decimals: `90000.0`.
+_DECIMAL = re.compile(r"^-?\d+[.,]\d{1,2}$")
 
 
 @lru_cache(maxsize=8192)
 def money(text: str) -> int | None:
-    """`90.000`, `90,000`, `90000`, `90000.0`, `₫90.000`, `90.000 VND` → 90000.
-    Remembered: an export repeats the same prices and fees on thousands of rows."""
-    if text.isdigit():
-        return int(text)
-    value = clean(text).replace("₫", "").replace("VND", "").replace("đ", "").strip()
-    value = value.replace(" ", "")
+    """`90.000`, `90,000`, `90000`, `90000.0`, `₫90.000`, `90.000 VND` → 90000; a blank
+    cell is nothing. Remembered: an export repeats the same prices on thousands of rows."""
+    value = text.strip()
     if not value:
         return 0
-    if _GROUPED.match(value):
-        return int(value.replace(".", "").replace(",", ""))
-    if _PLAIN.match(value):
-        return round(float(value.replace(",", ".")))
-    return None
+    found = parse_money(value)
+    if found is None and _DECIMAL.match(value.replace(" ", "")):
+        return round(float(value.replace(" ", "").replace(",", ".")))
+    return found
 
 
 _LAZADA_TIME = ("%d %b %Y %H:%M", "%d %b %Y %H:%M:%S", "%Y-%m-%d %H:%M:%S %z")
@@ -363,6 +359,8 @@ class MarketOrder:
     data: OrderCreate
     tracking: str
     carrier_text: str
+    qty: dict[str, int] = field(default_factory=dict)  # SKU → units, over its rows
+    price: dict[str, int] = field(default_factory=dict)  # SKU → list price
     valid: orders.ValidOrder | None = None
 
 
@@ -375,7 +373,6 @@ class MarketResult:
     unchanged: int = 0
     skipped_lines: list[str] = field(default_factory=list)  # unknown SKUs skipped, by row
     differences: list[str] = field(default_factory=list)  # shown, never written
-    warnings: list[str] = field(default_factory=list)
 
 
 def _carrier_id(text: str) -> str:
@@ -491,9 +488,8 @@ def parse(
             found[code] = order
             money_at[code] = {
                 "shipping": money(cell(cells, "shipping_fee")) or 0,
-                "total": money(cell(cells, "total")) or 0 if "total" in col else -1,
+                "total": money(cell(cells, "total")) or 0,
                 "paid_lines": 0,
-                "discount": 0,
             }
         try:
             qty = int(qty_text)
@@ -510,26 +506,21 @@ def parse(
         else:
             paid_line = unit * qty
         sums = money_at[code]
-        if chosen.per_unit and order.data.items:
+        if chosen.per_unit and order.qty:
             # A row per unit: the order's shipping fee may be spread over them.
             sums["shipping"] += money(cell(cells, "shipping_fee")) or 0
         sums["paid_lines"] += paid_line
-        sums["discount"] += max(0, unit * qty - paid_line)
-        existing = next((ln for ln in order.data.items if ln.sku == sku), None)
-        if existing is not None:
-            order.data.items[order.data.items.index(existing)] = LineInput(
-                sku, int(str(existing.qty)) + qty, unit
-            )
-        else:
-            order.data.items.append(LineInput(sku, qty, unit))
+        order.qty[sku] = order.qty.get(sku, 0) + qty
+        order.price[sku] = unit
     # Money per order: lines at their list price, the marketplace's discounts as our
     # discount, and what the buyer pays is collected (COD) or already paid.
     for code, order in list(found.items()):
-        if not order.data.items:
+        if not order.qty:
             del found[code]
             continue
+        order.data.items = [LineInput(sku, n, order.price[sku]) for sku, n in order.qty.items()]
         sums = money_at[code]
-        subtotal = sum(int(str(ln.qty)) * int(str(ln.unit_price)) for ln in order.data.items)
+        subtotal = sum(n * order.price[sku] for sku, n in order.qty.items())
         total = sums["total"] if sums["total"] > 0 else sums["paid_lines"] + sums["shipping"]
         discount = max(0, subtotal + sums["shipping"] - total)
         order.data.shipping_fee = sums["shipping"]
@@ -568,9 +559,10 @@ def _taken_numbers(session: Session, found: list[MarketOrder], column: str) -> l
                     {"number": market.tracking, "other": other.row},
                 )
             )
-    if numbers:
+    given = list(numbers)
+    for start in range(0, len(given), 500):
         for code, number in session.connection().execute(
-            sa.select(_o.c.code, _o.c.tracking).where(_o.c.tracking.in_(list(numbers)))
+            sa.select(_o.c.code, _o.c.tracking).where(_o.c.tracking.in_(given[start : start + 500]))
         ):
             if numbers[number].code != code:
                 errors.append(
@@ -615,17 +607,13 @@ def _import(
 ) -> MarketResult:
     chosen, found, result = parse(session, path, source, skip_unknown_sku=skip_unknown_sku)
     conn = session.connection()
-    have: dict[str, sa.Row[tuple[object, ...]]] = {}
+    # The orders we have already, with what a later file may say differently about them.
+    have: dict[str, Any] = {}
     codes = [m.code for m in found]
     for start in range(0, len(codes), 500):
-        for row in conn.execute(
-            sa.select(_o.c.code, _o.c.status, _o.c.tracking).where(
-                _o.c.code.in_(codes[start : start + 500])
-            )
-        ):
-            have[row.code] = row
+        have.update((r.code, r) for r in conn.execute(_KEPT, {"codes": codes[start : start + 500]}))
     status = {code: row.status for code, row in have.items()}
-    result.differences += _differences(session, [m for m in found if m.code in have])
+    result.differences += _differences(session, [m for m in found if m.code in have], have)
     fresh = [m for m in found if m.code not in have]
     if fresh:
         # Oldest first, so the oldest orders get the stock first; each created and moved
@@ -686,6 +674,8 @@ _l = OrderLine.__table__  # type: ignore[attr-defined]
 _KEPT = sa.select(
     _o.c.id,
     _o.c.code,
+    _o.c.status,
+    _o.c.tracking,
     _o.c.name,
     _o.c.phone,
     _o.c.street,
@@ -700,14 +690,10 @@ _KEPT_LINES = sa.select(_l.c.order_id, _l.c.sku, _l.c.qty).where(
 )
 
 
-def _differences(session: Session, known: list[MarketOrder]) -> list[str]:
-    """What a later file says differently about orders we have, besides status and
-    tracking number: shown to the seller, never written over their order."""
+def _differences(session: Session, known: list[MarketOrder], rows: dict[str, Any]) -> list[str]:
+    """What a later file says differently about orders we have (`rows`, by code), besides
+    status and tracking number: shown to the seller, never written over their order."""
     conn = session.connection()
-    rows: dict[str, Any] = {}
-    for start in range(0, len(known), 500):
-        chunk = [m.code for m in known[start : start + 500]]
-        rows.update((r.code, r) for r in conn.execute(_KEPT, {"codes": chunk}))
     items: dict[int, set[tuple[str, int]]] = {}
     ids = [r.id for r in rows.values()]
     for start in range(0, len(ids), 500):
@@ -791,7 +777,7 @@ def steps_between(status: OrderStatus, target: OrderStatus) -> list[Action] | No
 def _set_numbers(
     session: Session,
     found: list[MarketOrder],
-    have: dict[str, sa.Row[tuple[object, ...]]],
+    have: dict[str, Any],
     now: datetime,
 ) -> set[str]:
     """Tracking numbers new to an order (and its carrier, when we know the courier)."""

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from orderdesk.errors import ImportRejected, OrderdeskError, RowError
+from orderdesk.errors import ImportRejected, InvalidInput, OrderdeskError, RowError
 from orderdesk.io.carrier_files import parse_time
 from orderdesk.io.common import ImportResult, check_columns, row_errors
 from orderdesk.io.sheets import read_table
@@ -51,14 +51,11 @@ def import_reviews(session: Session, path: Path) -> ImportResult:
                 channel=cells.get("channel") or None,
                 at=at,
             )
-        except OrderdeskError as error:
-            # Validation errors name their field; anything else (an unknown order) is
-            # the row's code.
-            field_errors = getattr(error, "errors", None)
-            if field_errors:
-                errors.extend(row_errors(row, field_errors, {"order_code": "order_code"}))
-            else:
-                errors.append(RowError(row, "order_code", error.key, error.params))
+        except InvalidInput as error:  # each error names its field
+            errors.extend(row_errors(row, error.errors))
+            continue
+        except OrderdeskError as error:  # an order we do not have: the row's code
+            errors.append(RowError(row, "order_code", error.key, error.params))
             continue
         result.created += 1
         # `pending`: low ratings still waiting for the shop's answer.

@@ -96,7 +96,7 @@ def _build(
             ),
             start,
         )
-    written = [clean(_cell(v)) for v in raw_rows[start]]
+    written = [_cell(v) for v in raw_rows[start]]  # as the file writes them, trimmed
     headers = [_header(w) for w in written]
     named = [h for h in headers if h]
     duplicated = sorted({h for h in named if named.count(h) > 1})

@@ -376,6 +376,19 @@ def tag(
     return by_phone(session, row.phone)
 
 
+def set_tags(
+    session: Session, phone: str, text: str, *, now: datetime | None = None
+) -> CustomerRead:
+    """Replace a customer's tags with those of `text` (commas separate them; empty clears)."""
+    row = _find(session, _normalized(phone))
+    session.connection().execute(
+        sa.update(_c)
+        .where(_c.c.id == row.id)
+        .values(tags=_joined_tags(tags_of(text)), updated_at=now or utcnow())
+    )
+    return by_phone(session, row.phone)
+
+
 def merge(
     session: Session, keep_phone: str, drop_phone: str, *, now: datetime | None = None
 ) -> CustomerRead:

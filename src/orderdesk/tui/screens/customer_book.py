@@ -23,6 +23,7 @@ from orderdesk.timeutil import format_local
 from orderdesk.tui.guard import guarded
 from orderdesk.tui.modals.prompt import Ask, PromptModal
 from orderdesk.tui.modals.yesno import YesNoModal
+from orderdesk.tui.screens.after import stars_text
 from orderdesk.tui.widgets.order_table import capital
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ def render_head(book: CustomerBook) -> Table:
 def render_more(book: CustomerBook) -> Text:
     text = Text()
     for r in book.reviews[:5]:
-        text.append("★" * r.stars + "☆" * (5 - r.stars), style="yellow")
+        text.append_text(stars_text(r.stars))
         text.append(
             f"  {r.code}{' ' + r.sku if r.sku else ''}  {format_local(r.at)}  ", style="dim"
         )
@@ -163,11 +164,8 @@ class CustomerBookScreen(Screen[None]):
         before = self.book.customer.tags if self.book else []
 
         def done(values: list[str] | None) -> None:
-            if values is None:
-                return
-            after = customers.tags_of(values[0])
-            gone = [tag for tag in before if tag not in after]
-            self._save(lambda s: customers.tag(s, self.phone, add=after, remove=gone))
+            if values is not None:
+                self._save(lambda s: customers.set_tags(s, self.phone, values[0]))
 
         self.app.push_screen(
             PromptModal(

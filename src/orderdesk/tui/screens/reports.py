@@ -23,7 +23,6 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 from textual_plotext import PlotextPlot
 
-from orderdesk.errors import OrderdeskError
 from orderdesk.i18n import t
 from orderdesk.paths import prints_dir, private_dir
 from orderdesk.services import report_view, reports
@@ -241,8 +240,5 @@ class ReportsScreen(Screen[None]):
     def _export(self, path: Path) -> None:
         if path.parent == prints_dir():
             private_dir(path.parent)
-        try:
-            rows = report_view.export(path, self.kind, self.found[self.kind])
-        except OSError as error:
-            raise OrderdeskError("err.file.write", path=str(path), reason=error.strerror) from None
+        rows = report_view.export(path, self.kind, self.found[self.kind])
         self.notify(t("desk.reports.exported", rows=rows, path=str(path)), markup=False)

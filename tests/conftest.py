@@ -1,13 +1,16 @@
-"""Shared fixtures: every test gets its own home folder, its own database, English text."""
+"""Shared fixtures: every test gets its own home folder, its own database, English text, and
+one "now" that does not depend on the day the suite runs."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 
 from orderdesk.db import Store, open_store
 from orderdesk.i18n import set_language
@@ -51,7 +54,37 @@ def store(db_path: Path) -> Iterator[Store]:
     opened.dispose()
 
 
-NOW = datetime.fromisoformat("2026-11-20T03:00:00+00:00")
+# The suite's "now": today at 10:00 in Vietnam (03:00 UTC, far from a local midnight), the
+# same for every worker of one run. Every test runs with the clock travelled there (ticking
+# on), so `utcnow()`, `date.today()` and the desk all agree with the `now` fixture; a test
+# builds its dates from `now`, never from a date written into it. A test marked `dated`
+# runs twice, today and a year ahead, which proves that no date in it goes stale;
+# ORDERDESK_TEST_SHIFT_DAYS=365 moves the whole suite.
+_TODAY_VAR = "ORDERDESK_TEST_TODAY"
+if _TODAY_VAR not in os.environ:  # set by the first process, inherited by xdist's workers
+    os.environ[_TODAY_VAR] = datetime.now(UTC).date().isoformat()
+TODAY_AT_TEN = datetime.fromisoformat(os.environ[_TODAY_VAR]).replace(hour=3, tzinfo=UTC)
+SHIFTS = {"today": 0, "next-year": 365}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "dated: depends on the date; runs today and again with the clock a year ahead"
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if metafunc.definition.get_closest_marker("dated"):
+        metafunc.parametrize("now", list(SHIFTS.values()), ids=list(SHIFTS), indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def now(request: pytest.FixtureRequest) -> Iterator[datetime]:
+    """The moment the test runs at; the wall clock is travelled there for the whole test."""
+    days = getattr(request, "param", 0) + int(os.environ.get("ORDERDESK_TEST_SHIFT_DAYS", "0"))
+    moment = TODAY_AT_TEN + timedelta(days=days)
+    with time_machine.travel(moment, tick=True):
+        yield moment
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, date, datetime
+import re
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from orderdesk.db import Store
@@ -13,6 +15,49 @@ from orderdesk.printing.documents import Line, PrintOrder
 from orderdesk.services import orders, products, stock
 from orderdesk.services.orders import LineInput, OrderCreate
 from orderdesk.services.products import ProductCreate
+
+SAMPLES = Path(__file__).parents[1] / "assets" / "samples"
+# The carrier samples tell parcels shipped on 19/11/2026 as a shop reads them on 27/11/2026 at
+# 10:00 in Vietnam. A test moves them to its own `now` with `dated_sample` and `sample_time`.
+SAMPLE_NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
+_DATES = re.compile(r"(?<!\d)(?:(\d{4})-(\d{2})-(\d{2})|(\d{2})/(\d{2})/(\d{4}))(?!\d)")
+
+
+def sample_time(now: datetime, moment: datetime) -> datetime:
+    """`moment` of the samples' story, told as if the samples were read at `now`."""
+    return moment + timedelta(days=(now.date() - SAMPLE_NOW.date()).days)
+
+
+def _move_dates(text: str, days: int) -> str:
+    def moved(found: re.Match[str]) -> str:
+        if found[1]:
+            day = date(int(found[1]), int(found[2]), int(found[3])) + timedelta(days=days)
+            return day.isoformat()
+        day = date(int(found[6]), int(found[5]), int(found[4])) + timedelta(days=days)
+        return day.strftime("%d/%m/%Y")
+
+    return _DATES.sub(moved, text)
+
+
+def dated_sample(path: Path, now: datetime, folder: Path) -> Path:
+    """A copy of a sample file in `folder` with every date moved as `sample_time` moves it."""
+    days = (now.date() - SAMPLE_NOW.date()).days
+    target = folder / path.name
+    if path.suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        book = load_workbook(path)
+        for sheet in book.worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if isinstance(cell.value, str):
+                        cell.value = _move_dates(cell.value, days)
+                    elif isinstance(cell.value, datetime | date):
+                        cell.value = cell.value + timedelta(days=days)
+        book.save(target)
+    else:
+        target.write_bytes(_move_dates(path.read_bytes().decode("utf-8"), days).encode("utf-8"))
+    return target
 
 
 def add_product(

@@ -3,7 +3,7 @@ queue, take goods back with the return form, find a customer, switch report rang
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,6 @@ from orderdesk import config
 from orderdesk.db import Store
 from orderdesk.models.enums import Action
 from orderdesk.services import doctor, orders, returns, reviews
-from orderdesk.timeutil import utcnow
 from orderdesk.tui.app import make_app
 from orderdesk.tui.modals.return_form import ReturnForm
 from orderdesk.tui.screens.after import AfterScreen
@@ -51,13 +50,11 @@ def rows_of(screen: AfterScreen) -> list[str]:
     return [str(key.value) for key in screen.query_one("#after-table", DataTable).rows]
 
 
-async def test_answer_a_two_star_review_from_the_queue(shop: Store) -> None:
+async def test_answer_a_two_star_review_from_the_queue(shop: Store, now: datetime) -> None:
     old = delivered(shop, {"QJ-30": 1}, phone="0987 654 321", name="Trần Thị Mai")
     new = delivered(shop, {"AT-DEN-M": 1}, phone="0912 000 001")
     with shop.write() as session:
-        first = reviews.add(
-            session, old, 2, comment="Quần bị chật", at=utcnow() - timedelta(days=2)
-        )
+        first = reviews.add(session, old, 2, comment="Quần bị chật", at=now - timedelta(days=2))
         reviews.add(session, new, 1, comment="Giao sai màu")
         reviews.add(session, new, 5, sku="AT-DEN-M")  # happy: never queued
     app = make_app(shop, config.load())
@@ -204,10 +201,11 @@ async def open_reports(pilot) -> ReportsScreen:  # type: ignore[no-untyped-def]
     return screen
 
 
-async def test_switch_report_ranges_and_the_chart_changes(shop: Store) -> None:
+@pytest.mark.dated
+async def test_switch_report_ranges_and_the_chart_changes(shop: Store, now: datetime) -> None:
     create(shop, {"AT-DEN-M": 2})
     with shop.write() as session:
-        orders.create(session, order_data({"QJ-30": 1}), now=utcnow() - timedelta(days=10))
+        orders.create(session, order_data({"QJ-30": 1}), now=now - timedelta(days=10))
     app = make_app(shop, config.load())
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_reports(pilot)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from orderdesk import config
 from orderdesk.db import Store
 from orderdesk.models.enums import Action
 from orderdesk.printing import batch, pdf
+from orderdesk.timeutil import local_today
 from orderdesk.tui.app import make_app
 from orderdesk.tui.modals.yesno import YesNoModal
 from orderdesk.tui.screens.pack import PackScreen
@@ -175,9 +177,8 @@ async def test_k_opens_scan_to_pack(shop: Store) -> None:
         assert isinstance(app.screen, PackScreen)
 
 
-async def test_filters_narrow_the_list(shop: Store) -> None:
-    from datetime import date
-
+@pytest.mark.dated
+async def test_filters_narrow_the_list(shop: Store, now: datetime) -> None:
     from textual.widgets import Input, Select
 
     from orderdesk.services import shipping
@@ -185,7 +186,8 @@ async def test_filters_narrow_the_list(shop: Store) -> None:
     codes = confirmed(shop, 3)
     with shop.write() as session:
         shipping.assign(session, codes[0], carrier="ghtk")
-    due = create(shop, {"AT-1": 1}, deliver_by=date(2026, 12, 1)).code
+    deliver_by = local_today(now) + timedelta(days=3)
+    due = create(shop, {"AT-1": 1}, deliver_by=deliver_by).code
     act(shop, due, Action.CONFIRM, tick_all=True)
     app = make_app(shop, config.load())
     async with app.run_test(size=SIZE) as pilot:
@@ -197,7 +199,7 @@ async def test_filters_narrow_the_list(shop: Store) -> None:
         screen.query_one("#print-carrier", Select).clear()
         await pilot.pause()
         screen.query_one("#print-deliver-by", Input).focus()
-        await pilot.press(*"02/12/2026", "enter")
+        await pilot.press(*(deliver_by + timedelta(days=1)).strftime("%d/%m/%Y"), "enter")
         await pilot.pause()
         assert [row.code for row in screen.rows] == [due]
         await pilot.press("a", "p")

@@ -8,19 +8,20 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 from textual.widgets import Input, TextArea
 
 from helpers import add_product
-from orderdesk import config, timeutil
+from orderdesk import config
 from orderdesk.db import Store
 from orderdesk.models.enums import Action
 from orderdesk.services import orders, stock
 from orderdesk.services.orders import LineInput, OrderCreate
-from orderdesk.tui import widgets
 from orderdesk.tui.app import make_app
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
@@ -29,9 +30,13 @@ SIZE = (120, 36)
 
 
 @pytest.fixture
-def frozen_shop(store: Store, monkeypatch: pytest.MonkeyPatch) -> Store:
-    monkeypatch.setattr(timeutil, "utcnow", lambda: NOW)
-    monkeypatch.setattr(widgets.order_table, "utcnow", lambda: NOW)
+def frozen_shop(store: Store) -> Iterator[Store]:
+    # A picture needs the same date on every day the suite runs: the clock stops at NOW.
+    with time_machine.travel(NOW, tick=False):
+        yield _shop(store)
+
+
+def _shop(store: Store) -> Store:
     add_product(
         store,
         "AT-DEN-M",

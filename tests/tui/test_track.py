@@ -3,7 +3,7 @@ hand-over by scanning, and the COD view."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from textual.widgets import DataTable, Input, Static
@@ -14,7 +14,6 @@ from orderdesk.carriers import Outcome
 from orderdesk.db import Store
 from orderdesk.models.enums import Action, OrderStatus
 from orderdesk.services import orders, problems, shipping, tracking
-from orderdesk.timeutil import utcnow
 from orderdesk.tui.app import make_app
 from orderdesk.tui.screens.handover import HandoverScreen
 from orderdesk.tui.screens.track import TrackScreen
@@ -101,7 +100,8 @@ async def test_filter_to_failed_deliveries_and_redeliver_one(shop: Store) -> Non
             assert tracking.timeline(session, second)[0].outcome == Outcome.TRANSIT
 
 
-async def test_noting_a_call_snoozes_the_problem_for_a_day(shop: Store) -> None:
+@pytest.mark.dated
+async def test_noting_a_call_snoozes_the_problem_for_a_day(shop: Store, now: datetime) -> None:
     code = failed(shop, "0912000001", "GHNA0001")
     app = make_app(shop, config.load())
     async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -114,7 +114,7 @@ async def test_noting_a_call_snoozes_the_problem_for_a_day(shop: Store) -> None:
         assert code not in codes_in(screen)
         assert status_of(shop, code) is OrderStatus.DELIVERY_FAILED
     with shop.read() as session:
-        tomorrow = problems.queue(session, now=utcnow() + timedelta(days=1, hours=1))
+        tomorrow = problems.queue(session, now=now + timedelta(days=1, hours=1))
     assert code in [p.code for p in tomorrow]
 
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from helpers import SAMPLES, dated_sample, sample_time
 from orderdesk.cli import main
+from orderdesk.timeutil import local_today, to_local
 
-SAMPLES = Path(__file__).parents[2] / "assets" / "samples" / "carriers"
+CARRIERS = SAMPLES / "carriers"
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -40,7 +43,8 @@ def packed_order(cli, code: str, phone: str) -> None:  # type: ignore[no-untyped
     assert cli("order", "pack", code)[0] == 0
 
 
-def test_handover_then_tracking_file_then_problems(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.dated
+def test_handover_then_tracking_file_then_problems(cli, tmp_path: Path, now: datetime) -> None:  # type: ignore[no-untyped-def]
     packed_order(cli, "DH2611-1001", "0912000001")
     packed_order(cli, "DH2611-1002", "0912000002")
     assert cli("tracking", "set", "DH2611-1001", "GYLXD8T1", "--carrier", "ghn")[0] == 0
@@ -55,7 +59,8 @@ def test_handover_then_tracking_file_then_problems(cli, tmp_path: Path) -> None:
     assert (tmp_path / "BG-0001-ghn.pdf").exists()
     assert (tmp_path / "BG-0001-ghn-upload.xlsx").exists()
 
-    code, out, err = cli("tracking", "import", str(SAMPLES / "ghn-status.csv"), "--skip-unknown")
+    status_file = dated_sample(CARRIERS / "ghn-status.csv", now, tmp_path)
+    code, out, err = cli("tracking", "import", str(status_file), "--skip-unknown")
     # Orders 3–5 of the sample are not in this shop: their rows are skipped, each named.
     assert code == 0 and "1 tracking number(s) set" in out
     assert err.count("skipped") == 10 and "GYLXD8T3" in err
@@ -70,7 +75,7 @@ def test_handover_then_tracking_file_then_problems(cli, tmp_path: Path) -> None:
 
 def test_unknown_rows_are_listed_and_nothing_changes(cli) -> None:  # type: ignore[no-untyped-def]
     packed_order(cli, "DH2611-1001", "0912000001")
-    code, _, err = cli("tracking", "import", str(SAMPLES / "ghn-status.csv"))
+    code, _, err = cli("tracking", "import", str(CARRIERS / "ghn-status.csv"))
     assert code == 1
     assert "nothing was changed" in err and "--skip-unknown" in err
     assert "no order has the code or tracking number GYLXD8T2" in err
@@ -78,13 +83,14 @@ def test_unknown_rows_are_listed_and_nothing_changes(cli) -> None:  # type: igno
     assert json.loads(out)["status"] == "packed"
 
 
-def test_a_taught_status_word_is_used(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_taught_status_word_is_used(cli, tmp_path: Path, now: datetime) -> None:  # type: ignore[no-untyped-def]
     packed_order(cli, "DH2611-4001", "0912000001")
     assert cli("tracking", "set", "DH2611-4001", "840000000001", "--carrier", "jt")[0] == 0
     path = tmp_path / "jt.csv"
+    when = sample_time(now, datetime(2026, 11, 25, 2, tzinfo=UTC)).strftime("%Y-%m-%d %H:%M:%S")
     path.write_text(
         "Mã vận đơn,Mã đơn hàng,Thời gian,Trạng thái\n"
-        "840000000001,DH2611-4001,2026-11-25 09:00:00,Bưu tá đã ký nhận\n",
+        f"840000000001,DH2611-4001,{when},Bưu tá đã ký nhận\n",
         encoding="utf-8",
     )
     code, _, err = cli("tracking", "import", str(path))
@@ -99,7 +105,7 @@ def test_cod_import_prints_the_reconciliation(cli) -> None:  # type: ignore[no-u
     assert cli("tracking", "set", "DH2611-1001", "GYLXD8T1", "--carrier", "ghn")[0] == 0
     assert cli("order", "ship", "DH2611-1001")[0] == 0
     assert cli("order", "deliver", "DH2611-1001")[0] == 0
-    code, out, err = cli("cod", "import", str(SAMPLES / "ghn-cod.csv"), "--json")
+    code, out, err = cli("cod", "import", str(CARRIERS / "ghn-cod.csv"), "--json")
     data = json.loads(out)
     assert code == 0 and data["orders"][0]["code"] == "DH2611-1001"
     assert data["orders"][0]["difference"] == 0 and data["paid"] == 325_000
@@ -130,7 +136,8 @@ def test_review_return_and_exchange_from_the_command_line(cli) -> None:  # type:
     assert code == 0 and "exchange order DH" in out and "COD 0 ₫" in out
 
 
-def test_reviews_import_from_a_file_all_or_nothing(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_reviews_import_from_a_file_all_or_nothing(cli, tmp_path: Path, now: datetime) -> None:  # type: ignore[no-untyped-def]
+    first, second = (local_today(now) - timedelta(days=d) for d in (3, 2))
     for n, phone in ((1, "0912000011"), (2, "0912000012")):
         packed_order(cli, f"DH2611-710{n}", phone)
         assert cli("order", "ship", f"DH2611-710{n}")[0] == 0
@@ -138,8 +145,8 @@ def test_reviews_import_from_a_file_all_or_nothing(cli, tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text(
         "order_code,stars,comment,date\n"
-        "DH2611-7101,5,Áo đẹp lắm,20/11/2026 14:05\n"
-        "DH2611-7102,7,Sai màu,21/11/2026\n"
+        f"DH2611-7101,5,Áo đẹp lắm,{first:%d/%m/%Y} 14:05\n"
+        f"DH2611-7102,7,Sai màu,{second:%d/%m/%Y}\n"
         "DH2611-9999,1,,\n",
         encoding="utf-8",
     )
@@ -150,8 +157,8 @@ def test_reviews_import_from_a_file_all_or_nothing(cli, tmp_path: Path) -> None:
     good = tmp_path / "good.csv"
     good.write_text(
         "order_code,sku,stars,comment,date\n"
-        "DH2611-7101,,5,Áo đẹp lắm,20/11/2026 14:05\n"
-        "DH2611-7102,AT-1,2,Sai màu,21/11/2026\n",
+        f"DH2611-7101,,5,Áo đẹp lắm,{first:%d/%m/%Y} 14:05\n"
+        f"DH2611-7102,AT-1,2,Sai màu,{second:%d/%m/%Y}\n",
         encoding="utf-8",
     )
     code, out, _ = cli("import", "reviews", str(good))
@@ -162,7 +169,8 @@ def test_reviews_import_from_a_file_all_or_nothing(cli, tmp_path: Path) -> None:
         "AT-1",
         "Sai màu",
     )
-    assert waiting["at"].startswith("2026-11-2")  # the customer's date, not today
+    # The customer's date, not today.
+    assert to_local(datetime.fromisoformat(waiting["at"])).date() == second
     assert cli("review", "reply", str(waiting["id"]), "Shop đổi màu cho chị ạ")[0] == 0
     # Again: the same reviews, and the answer stays.
     assert cli("import", "reviews", str(good))[0] == 0

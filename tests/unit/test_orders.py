@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -13,6 +13,7 @@ from orderdesk.errors import ChecklistFailed, InvalidInput, OutOfStock
 from orderdesk.models.enums import Action, OrderStatus
 from orderdesk.services import checklist, doctor, orders, stock
 from orderdesk.services.orders import LineInput, OrderEdit
+from orderdesk.timeutil import local_today
 
 
 @pytest.fixture
@@ -185,8 +186,10 @@ def test_a_deposit_lowers_what_cod_must_collect(shop: Store) -> None:
     assert act(shop, order.code, Action.CONFIRM, tick_all=True).status is OrderStatus.CONFIRMED
 
 
-def test_a_past_deliver_by_date_blocks_confirmation(shop: Store) -> None:
-    order = create(shop, {"AT-1": 1}, deliver_by=(date.today() - timedelta(days=2)).isoformat())
+@pytest.mark.dated
+def test_a_past_deliver_by_date_blocks_confirmation(shop: Store, now: datetime) -> None:
+    past = local_today(now) - timedelta(days=2)
+    order = create(shop, {"AT-1": 1}, deliver_by=past.isoformat())
     with pytest.raises(ChecklistFailed) as caught, shop.write() as session:
         orders.confirm(session, order.code, tick_all=True)
     assert "deliver-by" in str(caught.value).lower()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from rich.console import Console
 from textual.widgets import Static
 
@@ -50,6 +51,7 @@ def test_prepaid_parcels_do_not_count(store: Store) -> None:
         assert not customers.risk(session, PHONE).warn
 
 
+@pytest.mark.dated
 def test_new_order_from_that_phone_is_a_problem(store: Store) -> None:
     refused_before(store)
     new = create(store, {"AT-1": 1}, phone=PHONE).code

@@ -9,14 +9,14 @@ paid 20,000 ₫ short. The statements also carry one line for a parcel the shop 
 from __future__ import annotations
 
 import csv
-import shutil
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from helpers import add_product, stock_of
+from helpers import SAMPLES, add_product, dated_sample, sample_time, stock_of
 from orderdesk.carriers import REGISTRY, Outcome
 from orderdesk.db import Store
 from orderdesk.errors import ImportRejected
@@ -27,7 +27,6 @@ from orderdesk.services import cod, orders, problems, shipping, tracking
 from orderdesk.services.orders import LineInput, OrderCreate
 from orderdesk.services.problems import Rule
 
-SAMPLES = Path(__file__).parents[2] / "assets" / "samples" / "carriers"
 PREFIX = {"ghn": 1, "ghtk": 2, "viettel_post": 3, "jt": 4, "vnpost": 5, "self": 6}
 NUMBERS = {
     "ghn": "GYLXD8T{i}",
@@ -38,8 +37,6 @@ NUMBERS = {
     "self": "SHIP-2611-{i:04d}",
 }
 COD = [350_000, 420_000, 199_000, 560_000, 275_000]
-SHIPPED = datetime(2026, 11, 19, 10, 0, tzinfo=UTC)
-NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
 CARRIER_IDS = list(PREFIX)
 
 
@@ -52,15 +49,35 @@ def number(cid: str, i: int) -> str:
 
 
 def status_file(cid: str) -> Path:
-    return next(SAMPLES.glob(f"{cid}-status.*"))
+    return next((SAMPLES / "carriers").glob(f"{cid}-status.*"))
 
 
 def cod_file(cid: str) -> Path:
-    return next(SAMPLES.glob(f"{cid}-cod.*"))
+    return next((SAMPLES / "carriers").glob(f"{cid}-cod.*"))
 
 
-def shipped_orders(store: Store, cid: str) -> None:
+@dataclass
+class Samples:
+    """The carrier samples with their dates moved to the test's `now`."""
+
+    now: datetime
+    folder: Path
+
+    def status(self, cid: str) -> Path:
+        return dated_sample(status_file(cid), self.now, self.folder)
+
+    def cod(self, cid: str) -> Path:
+        return dated_sample(cod_file(cid), self.now, self.folder)
+
+
+@pytest.fixture
+def samples(now: datetime, tmp_path: Path) -> Samples:
+    return Samples(now, tmp_path)
+
+
+def shipped_orders(store: Store, cid: str, now: datetime) -> None:
     """Five COD orders handed to `cid`; all but order 2 already have their numbers."""
+    shipped = sample_time(now, datetime(2026, 11, 19, 10, 0, tzinfo=UTC))
     add_product(store, "AT-1", on_hand=20)
     for i, amount in enumerate(COD, start=1):
         with store.write() as session:
@@ -75,7 +92,7 @@ def shipped_orders(store: Store, cid: str) -> None:
                     items=[LineInput("AT-1", 1, amount)],
                     code=code(cid, i),
                 ),
-                now=SHIPPED,
+                now=shipped,
             )
             shipping.assign(
                 session,
@@ -85,12 +102,12 @@ def shipped_orders(store: Store, cid: str) -> None:
             )
         for action in (Action.CONFIRM, Action.PACK, Action.SHIP):
             with store.write() as session:
-                orders.apply(session, code(cid, i), action, tick_all=True, now=SHIPPED)
+                orders.apply(session, code(cid, i), action, tick_all=True, now=shipped)
 
 
 def import_status(store: Store, path: Path, carrier: str = "auto", **kw: object):
     with store.write() as session:
-        return tracking.import_file(session, path, carrier=carrier, now=NOW, **kw)  # type: ignore[arg-type]
+        return tracking.import_file(session, path, carrier=carrier, **kw)  # type: ignore[arg-type]
 
 
 def statuses(store: Store, cid: str) -> list[OrderStatus]:
@@ -109,11 +126,14 @@ def event_count(store: Store) -> int:
         )
 
 
+@pytest.mark.dated
 @pytest.mark.parametrize("cid", CARRIER_IDS)
-def test_each_carriers_status_file_moves_orders_and_stock(store: Store, cid: str) -> None:
-    shipped_orders(store, cid)
+def test_each_carriers_status_file_moves_orders_and_stock(
+    store: Store, cid: str, now: datetime, samples: Samples
+) -> None:
+    shipped_orders(store, cid, now)
     assert stock_of(store, "AT-1").on_hand == 15
-    report = import_status(store, status_file(cid))
+    report = import_status(store, samples.status(cid))
     assert report.carrier == cid  # recognised from the headers alone
     assert statuses(store, cid) == [
         OrderStatus.DELIVERED,
@@ -136,8 +156,9 @@ def test_each_carriers_status_file_moves_orders_and_stock(store: Store, cid: str
         detail = orders.detail(session, code(cid, 1))
         delivered = detail.order.status_times["delivered"]
         # The order's history says when the courier delivered, not when the file was read.
-        assert delivered < NOW and delivered.date().isoformat() == "2026-11-21"
-        queue = problems.queue(session, now=NOW)
+        assert delivered < now
+        assert delivered.date() == sample_time(now, datetime(2026, 11, 21, tzinfo=UTC)).date()
+        queue = problems.queue(session)
     failed = [p for p in queue if p.rule is Rule.FAILED]
     assert [p.code for p in failed] == [code(cid, 2)]
     assert failed[0].phone == "0912 345 602"
@@ -145,32 +166,34 @@ def test_each_carriers_status_file_moves_orders_and_stock(store: Store, cid: str
 
 
 @pytest.mark.parametrize("cid", CARRIER_IDS)
-def test_importing_a_status_file_twice_changes_nothing(store: Store, cid: str) -> None:
-    shipped_orders(store, cid)
-    first = import_status(store, status_file(cid))
+def test_importing_a_status_file_twice_changes_nothing(
+    store: Store, cid: str, now: datetime, samples: Samples
+) -> None:
+    shipped_orders(store, cid, now)
+    first = import_status(store, samples.status(cid))
     before = (statuses(store, cid), stock_of(store, "AT-1"), event_count(store))
-    again = import_status(store, status_file(cid))
+    again = import_status(store, samples.status(cid))
     assert again.events == 0 and again.repeated == first.events and not again.moved
     assert (statuses(store, cid), stock_of(store, "AT-1"), event_count(store)) == before
 
 
-def _with_unknown_status(tmp_path: Path) -> Path:
+def _with_unknown_status(samples: Samples) -> Path:
     """GHN's sample with one status GHN's table does not have."""
-    source = status_file("ghn")
+    source = samples.status("ghn")
     rows = list(csv.reader(source.read_text(encoding="utf-8-sig").splitlines()))
     index = next(i for i, r in enumerate(rows) if r[2] == "delivering" and r[1].endswith("001"))
     rows[index][2] = "teleported"
-    path = tmp_path / "ghn-odd.csv"
+    path = samples.folder / "ghn-odd.csv"
     with path.open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows(rows)
     return path
 
 
 def test_an_unknown_status_changes_nothing_without_skip_unknown(
-    store: Store, tmp_path: Path
+    store: Store, now: datetime, samples: Samples
 ) -> None:
-    shipped_orders(store, "ghn")
-    odd = _with_unknown_status(tmp_path)
+    shipped_orders(store, "ghn", now)
+    odd = _with_unknown_status(samples)
     with pytest.raises(ImportRejected) as refused:
         import_status(store, odd, "ghn")
     [error] = refused.value.errors
@@ -186,28 +209,29 @@ def test_an_unknown_status_changes_nothing_without_skip_unknown(
 
 
 def test_a_row_for_an_order_the_shop_does_not_have_is_reported(
-    store: Store, tmp_path: Path
+    store: Store, now: datetime, samples: Samples
 ) -> None:
-    shipped_orders(store, "ghtk")
-    path = tmp_path / "ghtk.csv"
-    shutil.copy(status_file("ghtk"), path)
+    shipped_orders(store, "ghtk", now)
+    path = samples.status("ghtk")
+    when = sample_time(now, datetime(2026, 11, 22, 3, tzinfo=UTC)).isoformat()
     with path.open("a", encoding="utf-8") as handle:
-        handle.write("S1.X.1999999991,DH-NONE,5,2026-11-22T10:00:00+07:00,,,,,,\n")
+        handle.write(f"S1.X.1999999991,DH-NONE,5,{when},,,,,,\n")
     with pytest.raises(ImportRejected) as refused:
         import_status(store, path)
     assert [e.key for e in refused.value.errors] == ["import.order_unknown"]
     assert "1999999991" in refused.value.errors[0].message()
 
 
-def test_the_shop_teaches_a_new_jt_status(store: Store, tmp_path: Path) -> None:
+def test_the_shop_teaches_a_new_jt_status(store: Store, now: datetime, samples: Samples) -> None:
     from openpyxl import load_workbook
 
-    shipped_orders(store, "jt")
-    book = load_workbook(status_file("jt"))
+    shipped_orders(store, "jt", now)
+    book = load_workbook(samples.status("jt"))
     sheet = book.active
     assert sheet is not None
-    sheet.append([number("jt", 4), code("jt", 4), "2026-11-26 09:00:00", "Bưu tá đã ký nhận"])
-    path = tmp_path / "jt.xlsx"
+    when = sample_time(now, datetime(2026, 11, 26, 9)).strftime("%Y-%m-%d %H:%M:%S")
+    sheet.append([number("jt", 4), code("jt", 4), when, "Bưu tá đã ký nhận"])
+    path = samples.folder / "jt-taught.xlsx"
     book.save(path)
     with pytest.raises(ImportRejected):
         import_status(store, path)
@@ -216,18 +240,19 @@ def test_the_shop_teaches_a_new_jt_status(store: Store, tmp_path: Path) -> None:
     assert not report.skipped and statuses(store, "jt")[3] is OrderStatus.DELIVERED
 
 
-def test_older_events_arriving_later_do_not_move_the_order_back(store: Store) -> None:
-    shipped_orders(store, "ghn")
+def test_older_events_arriving_later_do_not_move_the_order_back(
+    store: Store, now: datetime, samples: Samples
+) -> None:
+    shipped_orders(store, "ghn", now)
     with store.write() as session:
         tracking.add_event(
             session,
             code("ghn", 2),
             Outcome.DELIVERED,
             note="khách nhận tại quầy",
-            at=datetime(2026, 11, 26, 9, 0, tzinfo=UTC),
-            now=NOW,
+            at=now - timedelta(hours=18),
         )
-    import_status(store, status_file("ghn"))  # its failure for order 2 is older
+    import_status(store, samples.status("ghn"))  # its failure for order 2 is older
     assert statuses(store, "ghn")[1] is OrderStatus.DELIVERED
     with store.read() as session:
         outcomes = [e.outcome for e in tracking.timeline(session, code("ghn", 2))]
@@ -235,11 +260,15 @@ def test_older_events_arriving_later_do_not_move_the_order_back(store: Store) ->
 
 
 @pytest.mark.parametrize("cid", CARRIER_IDS)
-def test_each_carriers_cod_statement_reconciles(store: Store, cid: str) -> None:
-    shipped_orders(store, cid)
-    import_status(store, status_file(cid))
+@pytest.mark.dated
+def test_each_carriers_cod_statement_reconciles(
+    store: Store, cid: str, now: datetime, samples: Samples
+) -> None:
+    shipped_orders(store, cid, now)
+    import_status(store, samples.status(cid))
+    statement = samples.cod(cid)
     with store.write() as session:
-        report = cod.import_statement(session, cod_file(cid), default_carrier=cid, now=NOW)
+        report = cod.import_statement(session, statement, default_carrier=cid)
     assert report.carrier == cid
     by_code = {o.code: o for o in report.orders}
     assert sorted(by_code) == [code(cid, 1), code(cid, 5)]
@@ -254,8 +283,8 @@ def test_each_carriers_cod_statement_reconciles(store: Store, cid: str) -> None:
     assert [u.ref for u in report.unmatched] != [] and len(report.unmatched) == 1
     assert [m.code for m in report.missing] == [code(cid, 4)]
     with store.read() as session:
-        queue = problems.queue(session, default_carrier=cid, now=NOW)
-        late = problems.queue(session, default_carrier=cid, now=datetime(2026, 12, 10, tzinfo=UTC))
+        queue = problems.queue(session, default_carrier=cid)
+        late = problems.queue(session, default_carrier=cid, now=now + timedelta(days=13))
     assert [(p.code, p.detail) for p in queue if p.rule is Rule.COD_DIFF] == [
         (code(cid, 5), "20000")
     ]
@@ -264,7 +293,7 @@ def test_each_carriers_cod_statement_reconciles(store: Store, cid: str) -> None:
     assert [p.code for p in late if p.rule is Rule.COD_UNPAID] == [code(cid, 4)]
 
     with store.write() as session:
-        again = cod.import_statement(session, cod_file(cid), default_carrier=cid, now=NOW)
+        again = cod.import_statement(session, statement, default_carrier=cid)
     assert again.new_lines == 0 and again.repeated == report.lines
     assert [(o.code, o.paid, o.difference) for o in again.orders] == [
         (o.code, o.paid, o.difference) for o in report.orders
@@ -336,11 +365,13 @@ def _export(tmp_path: Path, rows: list[tuple[str, str]]) -> Path:
     return path
 
 
-def test_tracking_numbers_from_a_carriers_order_export(store: Store, tmp_path: Path) -> None:
-    shipped_orders(store, "ghn")  # order 2 has no number yet
+def test_tracking_numbers_from_a_carriers_order_export(
+    store: Store, tmp_path: Path, now: datetime
+) -> None:
+    shipped_orders(store, "ghn", now)  # order 2 has no number yet
     good = _export(tmp_path, [(number("ghn", 1), code("ghn", 1)), ("GNEW0002", code("ghn", 2))])
     with store.write() as session:
-        report = tracking.import_numbers(session, good, now=NOW)
+        report = tracking.import_numbers(session, good)
     assert (report.carrier, report.set, report.unchanged) == (
         "ghn",
         [(code("ghn", 2), "GNEW0002")],
@@ -356,7 +387,7 @@ def test_tracking_numbers_from_a_carriers_order_export(store: Store, tmp_path: P
         ],
     )
     with store.write() as session, pytest.raises(ImportRejected) as refused:
-        tracking.import_numbers(session, bad, now=NOW)
+        tracking.import_numbers(session, bad)
     assert [e.row for e in refused.value.errors] == [2, 3, 4, 5]
     assert [e.key for e in refused.value.errors] == [
         "import.tracking_differs",

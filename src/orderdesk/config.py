@@ -308,13 +308,12 @@ def set_value(key: str, value: str, path: Path | None = None) -> str:
         province = settings.get("shop.province")
         if not province:
             raise ConfigError("err.config.ward_needs_province")
-        from orderdesk import validation
+        from orderdesk import address
 
         try:
-            _, ward = validation.address(province, stored)
+            stored = address.resolve(province, stored).ward.name
         except InvalidInput as error:
             raise ConfigError("err.config.invalid", reason=error.errors[0].message()) from None
-        stored = ward.name
     _assign(doc, key, stored)
     _write(path, doc)
     return stored

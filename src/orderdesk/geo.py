@@ -16,6 +16,7 @@ from typing import TypeVar
 
 from vietnam_provinces import Province, Ward
 
+from orderdesk import names
 from orderdesk.text import clean, fold, squash
 
 P = TypeVar("P", bound="Place")
@@ -45,24 +46,18 @@ class PlaceNotFound(LookupError):
 
 
 class PlaceAmbiguous(LookupError):
-    def __init__(self, text: str, options: list[str]) -> None:
+    """Several units match; `places` are they (wards), `options` their names."""
+
+    def __init__(
+        self, text: str, options: list[str], places: list[WardPlace] | None = None
+    ) -> None:
         super().__init__(text)
         self.text = text
         self.options = options
+        self.places = places or []
 
 
 _PROVINCE_PREFIX = re.compile(r"^(tinh|thanh pho|tp)\b[\s.]*")
-_WARD_PREFIX = re.compile(r"^(phuong|xa|dac khu|p|x|dk|thi tran|tt)\b[\s.]*")
-_WARD_KIND = {
-    "phuong": "phuong",
-    "p": "phuong",
-    "xa": "xa",
-    "x": "xa",
-    "thi tran": "xa",
-    "tt": "xa",
-    "dac khu": "dac_khu",
-    "dk": "dac_khu",
-}
 # Names people use that are not the official one.
 _PROVINCE_ALIASES = {
     "hcm": 79,
@@ -79,19 +74,34 @@ _PROVINCE_ALIASES = {
     "thuathienhue": 46,
 }
 
-
-_ACCENTED_WARD_PREFIX = re.compile(r"^(phường|xã|đặc khu|thị trấn|p\.|x\.|tt\.|p |x |tt )\s*")
-
-
-def _accented_base(text: str) -> str:
-    """The ward's name without its prefix, diacritics kept: `Xã Văn Lăng` → `văn lăng`."""
-    value = clean(text).casefold()
-    return _ACCENTED_WARD_PREFIX.sub("", value, count=1).strip()
+# The words a ward's name may be written after, with the unit each names; the
+# abbreviations are the ones on envelopes and in chats (`P.`, `X.`, `TT.`, `F5` in Saigon).
+# "Thị trấn" was abolished with the districts: those towns are xã now.
+WARD_UNITS = names.Units(
+    words={
+        ("phuong",): "phuong",
+        ("p",): "phuong",
+        ("ph",): "phuong",
+        ("xa",): "xa",
+        ("x",): "xa",
+        ("thi", "tran"): "xa",
+        ("tt",): "xa",
+        ("dac", "khu"): "dac_khu",
+        ("dk",): "dac_khu",
+    },
+    accented=frozenset({"phường", "xã", "thị", "trấn", "đặc", "khu", "đk"}),
+    glued=re.compile(r"^[pf](\d+)$"),
+    glued_kind="phuong",
+)
+_OFFICIAL_UNIT = {"phường": "phuong", "xã": "xa", "đặc khu": "dac_khu"}
 
 
 def _kind_of(ward: Ward) -> str:
-    value = ward.division_type.value
-    return {"phường": "phuong", "xã": "xa", "đặc khu": "dac_khu"}.get(value, "xa")
+    return _OFFICIAL_UNIT.get(ward.division_type.value, "xa")
+
+
+def _official_words(name: str) -> list[str]:
+    return names.official(name, _OFFICIAL_UNIT)[1]
 
 
 def _strip_prefix(pattern: re.Pattern[str], text: str) -> tuple[str, str]:
@@ -122,19 +132,24 @@ def _province_keys() -> dict[str, int]:
 @cache
 def _wards() -> dict[int, WardPlace]:
     return {
-        int(w.code): WardPlace(int(w.code), w.name, int(w.province_code), _kind_of(w))
+        # clean(): ten names in the package have a double space (`Phường  Tân An`).
+        int(w.code): WardPlace(int(w.code), clean(w.name), int(w.province_code), _kind_of(w))
         for w in Ward.iter_all()
     }
 
 
 @cache
 def _wards_by_key() -> dict[str, list[WardPlace]]:
-    """Folded base name (no prefix) → wards, across all provinces."""
+    """Name key (without the unit word) → wards, across all provinces."""
     index: dict[str, list[WardPlace]] = {}
     for ward in _wards().values():
-        base = squash(_strip_prefix(_WARD_PREFIX, ward.name)[1])
-        index.setdefault(base, []).append(ward)
+        index.setdefault(names.key(_official_words(ward.name)), []).append(ward)
     return index
+
+
+@cache
+def _ward_words(code: int) -> tuple[str, ...]:
+    return tuple(_official_words(_wards()[code].name))
 
 
 @cache
@@ -174,31 +189,51 @@ def resolve_province(text: str) -> Place:
 
 
 def resolve_ward(province_code: int, text: str) -> WardPlace:
-    """The ward of `province_code` that `text` names; PlaceNotFound or PlaceAmbiguous."""
+    """The ward of `province_code` that `text` names; PlaceNotFound or PlaceAmbiguous.
+
+    Every reading of the text is tried (with and without a unit word in front); a unit
+    word narrows to its kind of unit when that leaves any; diacritics, where typed,
+    decide between names that fold alike (Văn Lang, Văn Lăng). Anything else left open is
+    ambiguous, never guessed."""
     value = clean(text)
     if value.isdigit() and int(value) in _wards():
         found = _wards()[int(value)]
         if found.province_code != province_code:
             raise PlaceNotFound(value, other_province=province(found.province_code).name)
         return found
-    prefix, base = _strip_prefix(_WARD_PREFIX, value)
-    everywhere = _wards_by_key().get(squash(base), [])
-    here = [w for w in everywhere if w.province_code == province_code]
-    if prefix:
-        kind = _WARD_KIND[prefix]
-        typed = [w for w in here if w.kind == kind]
-        here = typed or here
-    if len(here) > 1:
-        # Same letters, different diacritics (Văn Lang, Văn Lăng): the accents decide.
-        wanted = _accented_base(value)
-        exact = [w for w in here if _accented_base(w.name) == wanted]
-        if len(exact) == 1:
-            return exact[0]
-        raise PlaceAmbiguous(value, [w.name for w in here])
-    if here:
-        return here[0]
-    elsewhere = sorted({province(w.province_code).name for w in everywhere})
+    matches = _matches(province_code, value)
+    if len({w.code for w, _ in matches}) > 1:
+        agreeing = [(w, r) for w, r in matches if names.agrees(r, _ward_words(w.code))]
+        if len({w.code for w, _ in agreeing}) == 1:
+            return agreeing[0][0]
+        places = list({w.code: w for w, _ in matches}.values())
+        raise PlaceAmbiguous(value, [w.name for w in places], places)
+    if matches:
+        return matches[0][0]
+    elsewhere = sorted(
+        {
+            province(w.province_code).name
+            for reading in names.readings(value, WARD_UNITS)
+            for w in _wards_by_key().get(reading.key, [])
+        }
+    )
     raise PlaceNotFound(value, other_province=", ".join(elsewhere) if elsewhere else None)
+
+
+def _matches(province_code: int, value: str) -> list[tuple[WardPlace, names.Reading]]:
+    """The wards of the province each reading names; a unit word keeps its kind of unit
+    when any is left (`Phường X` where only Xã X exists still finds the xã)."""
+    found: list[tuple[WardPlace, names.Reading]] = []
+    other_kind: list[tuple[WardPlace, names.Reading]] = []
+    for reading in names.readings(value, WARD_UNITS):
+        for ward in _wards_by_key().get(reading.key, []):
+            if ward.province_code != province_code:
+                continue
+            if reading.kind is None or ward.kind == reading.kind:
+                found.append((ward, reading))
+            else:
+                other_kind.append((ward, reading))
+    return found or other_kind
 
 
 def _ranked(query: str, places: Iterable[P], base: Callable[[P], str], limit: int) -> list[P]:
@@ -229,12 +264,32 @@ def search_provinces(text: str, limit: int = 10) -> list[Place]:
 
 
 def search_wards(province_code: int, text: str, limit: int = 12) -> list[WardPlace]:
-    """Type-ahead over one province's wards: `cua nam`, `p cua nam`, `Phường Cửa Nam`."""
-    prefix, base = _strip_prefix(_WARD_PREFIX, clean(text))
-    wards: Iterable[WardPlace] = wards_of(province_code)
-    if prefix:
-        kind = _WARD_KIND[prefix]
-        wards = [w for w in wards if w.kind == kind]
-    return _ranked(
-        squash(base), wards, lambda w: squash(_strip_prefix(_WARD_PREFIX, w.name)[1]), limit
-    )
+    """Type-ahead over one province's wards: `cua nam`, `p cua nam`, `Phường Cửa Nam`.
+
+    What `resolve_ward` makes of the text comes first, so Enter on the first choice saves
+    the ward the text names; then names starting with it, then names containing it."""
+    value = clean(text)
+    first: list[WardPlace] = []
+    try:
+        first = [resolve_ward(province_code, value)]
+    except PlaceAmbiguous as error:
+        first = list(error.places)
+    except PlaceNotFound:
+        pass
+    starts: list[WardPlace] = []
+    contains: list[WardPlace] = []
+    readings = names.readings(value, WARD_UNITS)
+    for ward in wards_of(province_code):
+        key = names.key(_ward_words(ward.code))
+        for reading in readings:
+            if reading.kind is not None and reading.kind != ward.kind:
+                continue
+            if key.startswith(reading.key):
+                starts.append(ward)
+                break
+            if reading.key in key:
+                contains.append(ward)
+                break
+    if not readings:
+        starts = list(wards_of(province_code))
+    return list({w.code: w for w in first + starts + contains}.values())[:limit]

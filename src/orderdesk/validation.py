@@ -11,14 +11,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from orderdesk.errors import FieldError, InvalidInput
 from orderdesk.models.money import parse_money
 from orderdesk.text import clean
-
-if TYPE_CHECKING:
-    from orderdesk import geo
 
 # phonenumbers, email-validator and the province tables are imported where they are used:
 # a command that only prints labels should not pay for loading them.
@@ -194,41 +191,6 @@ def day(value: object, field: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise fail(field, "err.date.invalid", value=text) from None
-
-
-@lru_cache(maxsize=4096)
-def address(province_text: str, ward_text: str) -> tuple[geo.Place, geo.WardPlace]:
-    """Province and ward resolved against the official list; errors name the field.
-    Remembered: a file names the same few hundred wards thousands of times."""
-    from orderdesk import geo
-
-    if not clean(province_text):
-        raise fail("province", "err.required")
-    try:
-        found_province = geo.resolve_province(province_text)
-    except geo.PlaceNotFound:
-        raise fail("province", "err.province.unknown", value=clean(province_text)) from None
-    if not clean(ward_text):
-        raise fail("ward", "err.required")
-    try:
-        found_ward = geo.resolve_ward(found_province.code, ward_text)
-    except geo.PlaceAmbiguous as error:
-        raise fail(
-            "ward", "err.ward.ambiguous", value=error.text, options=", ".join(error.options)
-        ) from None
-    except geo.PlaceNotFound as error:
-        if error.other_province:
-            raise fail(
-                "ward",
-                "err.ward.elsewhere",
-                value=error.text,
-                province=found_province.name,
-                other=error.other_province,
-            ) from None
-        raise fail(
-            "ward", "err.ward.unknown", value=error.text, province=found_province.name
-        ) from None
-    return found_province, found_ward
 
 
 def choice(value: str, field: str, options: type[T]) -> T:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from orderdesk import geo, validation
+from orderdesk import address, geo, validation
 from orderdesk.errors import InvalidInput
 from orderdesk.models.money import format_money, format_number, parse_money
 
@@ -134,12 +134,12 @@ def test_the_prefix_settles_a_phuong_and_a_xa_of_the_same_name() -> None:
 
 def test_address_errors_name_the_field_and_where_the_ward_really_is() -> None:
     with pytest.raises(InvalidInput) as caught:
-        validation.address("Đà Nẵng", "Cửa Nam")
+        address.resolve("Đà Nẵng", "Cửa Nam")
     error = caught.value.errors[0]
     assert error.field == "ward"
     assert "Hà Nội" in error.message()
     with pytest.raises(InvalidInput) as caught:
-        validation.address("Atlantis", "Cửa Nam")
+        address.resolve("Atlantis", "Cửa Nam")
     assert caught.value.errors[0].field == "province"
 
 

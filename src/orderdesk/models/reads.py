@@ -141,6 +141,7 @@ class OrderRead(Jsonable):
     created_at: datetime
     status_times: dict[str, datetime]
     lines: list[OrderLineRead]
+    old_address: str = ""  # as written before July 2025, when converted to `ward`
 
     @property
     def owed(self) -> int:

@@ -95,6 +95,9 @@ class Customer(SQLModel, table=True):
     street: str = Field(default="", max_length=300)
     ward_code: int | None = None
     province_code: int | None = None
+    # An address from before July 2025 that could not be converted without asking (its old
+    # ward was split): kept as written, ward_code empty, until the customer's next order.
+    old_address: str = Field(default="", max_length=400, sa_column_kwargs={"server_default": ""})
     notes: str = Field(default="", max_length=2000)
     # Comma-separated words the seller files the customer under ("sỉ, vip").
     tags: str = Field(default="", max_length=500, sa_column_kwargs={"server_default": ""})
@@ -131,6 +134,9 @@ class Order(SQLModel, table=True):
     province_code: int
     province_name: str = Field(max_length=100)
     district: str = Field(default="", max_length=100)
+    # The address as the buyer wrote it before July 2025, when it was converted to today's
+    # ward (shown beside the new one); empty otherwise.
+    old_address: str = Field(default="", max_length=400, sa_column_kwargs={"server_default": ""})
     subtotal: int = 0
     shipping_fee: int = 0
     discount: int = 0

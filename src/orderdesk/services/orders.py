@@ -7,6 +7,7 @@ moves only through `services.stock.move`; statuses change only through
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -19,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.sql.util import find_tables
 from sqlmodel import Session
 
-from orderdesk import geo, validation
+from orderdesk import address, geo, validation
 from orderdesk.db import dialect_insert, execute_many, insert_rows
 from orderdesk.errors import (
     ChecklistFailed,
@@ -264,6 +265,7 @@ class ValidOrder:
     inspection: Inspection
     note: str
     subtotal: int = 0
+    old_address: str = ""  # as written before July 2025, when the address was converted
 
 
 # ---------------------------------------------------------------------------- validation
@@ -287,9 +289,12 @@ def validate(
     name = check.check(validation.required_text, data.name, "name", max_len=200)
     phone = check.check(validation.phone, data.phone)
     email = check.check(validation.email, data.email)
-    street = check.check(validation.required_text, data.street, "street", max_len=300)
-    place = check.check(validation.address, data.province, data.ward)
     district = check.check(validation.optional_text, data.district, "district", max_len=100)
+    place = check.check(address.resolve, data.province, data.ward, district or "", data.street)
+    # The street is what is left of the line once a ward found inside it is taken out.
+    street = check.check(
+        validation.required_text, place.street if place else data.street, "street", max_len=300
+    )
     channel = check.check(validation.optional_text, data.channel, "channel", max_len=40)
     note = check.check(validation.optional_text, data.note, "note", max_len=2000)
     payment = check.check(validation.choice, data.payment or "cod", "payment", PaymentMethod)
@@ -331,9 +336,9 @@ def validate(
         phone=phone or "",
         email=email or "",
         street=street or "",
-        province=place[0],
-        ward=place[1],
-        district=district or "",
+        province=place.province,
+        ward=place.ward,
+        district=place.district,
         lines=lines,
         shipping_fee=shipping,
         discount=discount,
@@ -344,6 +349,7 @@ def validate(
         inspection=inspection,
         note=note or "",
         subtotal=subtotal,
+        old_address=place.written,
     )
 
 
@@ -555,6 +561,7 @@ def _to_read(order: Any, lines: Iterable[Any]) -> OrderRead:
         province=order.province_name,
         province_code=order.province_code,
         district=order.district,
+        old_address=order.old_address,
         subtotal=order.subtotal,
         shipping_fee=order.shipping_fee,
         discount=order.discount,
@@ -896,6 +903,7 @@ def _fields(item: ValidOrder, code: str) -> dict[str, Any]:
         province_code=item.province.code,
         province_name=item.province.name,
         district=item.district,
+        old_address=item.old_address,
         subtotal=item.subtotal,
         shipping_fee=item.shipping_fee,
         discount=item.discount,
@@ -1198,6 +1206,9 @@ def edit(
     if changes.items is not None:
         data.items = changes.items
     item = validate(session, data)
+    if not item.old_address and item.ward.code == order.ward_code:
+        # Same ward: the buyer's old address still explains it.
+        item = dataclasses.replace(item, old_address=order.old_address)
 
     before = {name: _plain(getattr(order, name)) for name in _EDIT_SNAPSHOT}
     old_qty = {line.sku: line.qty for line in lines}

@@ -1,0 +1,236 @@
+"""One resolver for every address that comes in: the desk, the CLI, order files, marketplace
+exports and the paste box all ask `resolve`, so a ward found in one is found in all.
+
+An address arrives as a province, a ward, maybe an old district, and a street line. It may
+be written the current way (ward + province), the pre-July-2025 way (ward, district, one of
+63 provinces: converted when the reform maps it to one ward, refused with the candidates
+when it was split), or with the ward only inside the street line (marketplace exports
+leave the ward column blank). Nothing is guessed: what cannot be settled is an error that
+names the field and what it could be.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from orderdesk import geo, geo_old
+from orderdesk.errors import FieldError, InvalidInput
+from orderdesk.i18n import t
+from orderdesk.text import clean, fold
+
+
+@dataclass(frozen=True)
+class Address:
+    """An address settled on today's units."""
+
+    province: geo.Place
+    ward: geo.WardPlace
+    street: str
+    district: str = ""  # an old district as written, kept to show (carriers still read it)
+    written: str = ""  # the old address as written, when it was converted
+
+    @property
+    def converted(self) -> str:
+        """`Phường 5, Quận 3, TP.HCM → Phường Bàn Cờ, Thành phố Hồ Chí Minh`, or ""."""
+        if not self.written:
+            return ""
+        return f"{self.written} → {self.ward.name}, {self.province.name}"
+
+
+def _fail(field: str, key: str, **params: object) -> InvalidInput:
+    return InvalidInput([FieldError(field, key, dict(params))])
+
+
+def _either(options: list[str]) -> str:
+    """`Tân Định or Sài Gòn` in the seller's language."""
+    if len(options) < 2:
+        return "".join(options)
+    return ", ".join(options[:-1]) + t("word.or") + options[-1]
+
+
+@lru_cache(maxsize=8192)
+def resolve(province: str, ward: str, district: str = "", street: str = "") -> Address:
+    """The address settled on today's province and ward, or InvalidInput naming the field.
+
+    Remembered: a file names the same few hundred places thousands of times."""
+    province, ward, district, street = clean(province), clean(ward), clean(district), clean(street)
+    if not ward and street:
+        return _from_line(street, province, district)
+    if not province:
+        if street:
+            return _from_line(street, province, district)
+        raise _fail("province", "err.required")
+    place = _province(province)
+    if not ward:
+        raise _fail("ward", "err.required")
+    try:
+        return _settle(place, province, ward, district, street)
+    except InvalidInput as error:
+        if street and error.errors[0].key not in _UNSETTLED:
+            # The ward column holds something else (an old district, a typo): the street
+            # line may still name the ward.
+            try:
+                return _from_line(street, province, district)
+            except InvalidInput:
+                pass
+        raise
+
+
+def _province(text: str) -> geo.Place:
+    try:
+        return geo.resolve_province(text)
+    except geo.PlaceNotFound:
+        pass
+    successor = geo_old.successor(text)
+    if successor is None:
+        raise _fail("province", "err.province.unknown", value=text)
+    return successor
+
+
+def _settle(place: geo.Place, province: str, ward: str, district: str, street: str) -> Address:
+    """The ward of `place` that `ward` (with `district`, and the province as typed) names:
+    today's name, or an old ward converted."""
+    if ward.isdigit():  # a ward's code (an order being edited): today's, never old
+        try:
+            return Address(place, geo.resolve_ward(place.code, ward), street, district)
+        except geo.PlaceNotFound:
+            raise _fail("ward", "err.ward.unknown", value=ward, province=place.name) from None
+    current: geo.WardPlace | None = None
+    ambiguous: geo.PlaceAmbiguous | None = None
+    missing: geo.PlaceNotFound | None = None
+    try:
+        current = geo.resolve_ward(place.code, ward)
+    except geo.PlaceAmbiguous as error:
+        ambiguous = error
+    except geo.PlaceNotFound as error:
+        missing = error
+    old_style = bool(district) or geo_old.successor(province) is not None
+    old = geo_old.lookup(ward, district, province) if old_style or current is None else []
+    old = [o for o in old if all(w.province_code == place.code for w in o.becomes)]
+    if old:
+        successors = geo_old.successors(old)
+        if current is not None and current in successors:
+            return Address(place, current, street, district)
+        if len(successors) == 1:
+            written = ", ".join(p for p in (ward, district, province) if p)
+            return Address(place, successors[0], street, district, written)
+        value = ", ".join(p for p in (ward, district) if p)
+        if len(old) == 1:  # one old ward, split in July 2025
+            options = _either([w.name for w in successors])
+            raise _fail("ward", "err.ward.old_split", value=value, options=options)
+        options = _either([f"{o.district} → " + " / ".join(w.name for w in o.becomes) for o in old])
+        raise _fail("ward", "err.ward.old_which", value=value, options=options)
+    if current is not None:
+        return Address(place, current, street, district)
+    if ambiguous is not None:
+        raise _fail("ward", "err.ward.ambiguous", value=ward, options=_either(ambiguous.options))
+    assert missing is not None
+    if missing.other_province:
+        raise _fail(
+            "ward",
+            "err.ward.elsewhere",
+            value=ward,
+            province=place.name,
+            other=missing.other_province,
+        )
+    raise _fail("ward", "err.ward.unknown", value=ward, province=place.name)
+
+
+# Where a part of an address line starts without a comma before it: a unit word
+# (`8 Nguyễn Huệ phường Sài Gòn quận 1`).
+_UNIT_START = re.compile(
+    r"\s(?=(?:phuong|xa|thi tran|dac khu|quan|huyen|thi xa|thanh pho|tinh|p\.|q\.|tp\.?|tx\.?)"
+    r"\s?\S)"
+)
+_DISTRICT_START = re.compile(r"^(?:quan|huyen|thi xa|q\.?\s?\d|q\.|tx\.?|h\.)(?:\s|\d|$)")
+
+
+def parts_of(line: str) -> list[str]:
+    """An address line cut into its parts: at commas, and before unit words."""
+    found: list[str] = []
+    for part in re.split(r"[,;\n]| - ", line):
+        part = clean(part).strip(" -–.")
+        if not part:
+            continue
+        cuts = [m.end() for m in _UNIT_START.finditer(fold(part))]
+        if len(fold(part)) != len(part):  # folding changed the length: cut by words instead
+            cuts = []
+        start = 0
+        for cut in cuts:
+            found.append(part[start:cut].strip())
+            start = cut
+        found.append(part[start:].strip())
+    return [p for p in found if p]
+
+
+def _from_line(line: str, province: str, district: str) -> Address:
+    """The ward (and the province, when not given) taken from inside the street line: the
+    parts after the ward are its district and province, the parts before are the street."""
+    parts = parts_of(line)
+    place: geo.Place | None = None
+    if province:
+        place = _province(province)
+        while parts and _names_province(parts[-1], place):
+            parts.pop()
+    elif parts:
+        try:
+            place = _province(parts[-1])
+            province = parts.pop()
+        except InvalidInput:
+            place = None
+    if place is None:
+        raise _fail("province", "err.required")
+    # The ward is the last part, or the one before a last part that names a district
+    # (`Dịch Vọng Hậu, Cầu Giấy`: an old ward in its old district comes first).
+    tries = [(len(parts) - 1, district)]
+    if len(parts) > 1 and not district and _is_district(parts[-1], province):
+        tries.insert(0, (len(parts) - 2, parts[-1]))
+    first_error: InvalidInput | None = None
+    for index, given in tries:
+        try:
+            found = _settle(place, province, parts[index], given, "")
+        except InvalidInput as error:
+            if error.errors[0].key in _UNSETTLED:
+                raise
+            first_error = first_error or error
+            continue
+        street = ", ".join(parts[:index])
+        return Address(found.province, found.ward, street, found.district, found.written)
+    raise first_error or _fail("ward", "err.ward.not_in_line", value=line)
+
+
+# Errors that name candidates: the seller must choose; another reading must not hide them.
+_UNSETTLED = ("err.ward.old_split", "err.ward.old_which", "err.ward.ambiguous")
+
+
+def _names_province(part: str, place: geo.Place) -> bool:
+    try:
+        return _province(part) == place
+    except InvalidInput:
+        return False
+
+
+def _is_district(part: str, province: str) -> bool:
+    """Whether a part of an address line names a district (old: there are none since July
+    2025, but people write them): by its unit word, or by the name of one."""
+    if _DISTRICT_START.match(fold(part)):
+        return True
+    return geo_old.is_district(part, province)
+
+
+def search(province_code: int, text: str, limit: int = 12) -> list[tuple[geo.WardPlace, str]]:
+    """Type-ahead for a ward, as (ward, the old ward it comes from or ""): today's wards
+    first, what `resolve` takes leading; when the text names no current ward, the old
+    wards it names or begins, each with what it became (`Phường 5, Quận 3` → Phường Bàn
+    Cờ), a ward split in July 2025 once per successor."""
+    found = [(w, "") for w in geo.search_wards(province_code, text, limit)]
+    try:
+        geo.resolve_ward(province_code, text)
+    except geo.PlaceAmbiguous:
+        pass
+    except geo.PlaceNotFound:
+        old = [(w, o.label) for o in geo_old.search(province_code, text, limit) for w in o.becomes]
+        found = old + found
+    return found[:limit]

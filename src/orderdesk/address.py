@@ -62,7 +62,7 @@ def resolve(province: str, ward: str, district: str = "", street: str = "") -> A
         if street:
             return _from_line(street, province, district)
         raise _fail("province", "err.required")
-    place = _province(province)
+    place = province_of(province)
     if not ward:
         raise _fail("ward", "err.required")
     try:
@@ -78,7 +78,9 @@ def resolve(province: str, ward: str, district: str = "", street: str = "") -> A
         raise
 
 
-def _province(text: str) -> geo.Place:
+def province_of(text: str) -> geo.Place:
+    """Today's province a typed province names: its name, a nickname, or an old province
+    (`Bình Dương` → Thành phố Hồ Chí Minh); InvalidInput otherwise."""
     try:
         return geo.resolve_province(text)
     except geo.PlaceNotFound:
@@ -171,12 +173,12 @@ def _from_line(line: str, province: str, district: str) -> Address:
     parts = parts_of(line)
     place: geo.Place | None = None
     if province:
-        place = _province(province)
+        place = province_of(province)
         while parts and _names_province(parts[-1], place):
             parts.pop()
     elif parts:
         try:
-            place = _province(parts[-1])
+            place = province_of(parts[-1])
             province = parts.pop()
         except InvalidInput:
             place = None
@@ -185,8 +187,8 @@ def _from_line(line: str, province: str, district: str) -> Address:
     # The ward is the last part, or the one before a last part that names a district
     # (`Dịch Vọng Hậu, Cầu Giấy`: an old ward in its old district comes first).
     tries = [(len(parts) - 1, district)]
-    if len(parts) > 1 and not district and _is_district(parts[-1], province):
-        tries.insert(0, (len(parts) - 2, parts[-1]))
+    if len(parts) > 1 and _is_district(parts[-1], province):
+        tries.insert(0, (len(parts) - 2, district or parts[-1]))
     first_error: InvalidInput | None = None
     for index, given in tries:
         try:
@@ -207,7 +209,7 @@ _UNSETTLED = ("err.ward.old_split", "err.ward.old_which", "err.ward.ambiguous")
 
 def _names_province(part: str, place: geo.Place) -> bool:
     try:
-        return _province(part) == place
+        return province_of(part) == place
     except InvalidInput:
         return False
 
@@ -234,3 +236,33 @@ def search(province_code: int, text: str, limit: int = 12) -> list[tuple[geo.War
         old = [(w, o.label) for o in geo_old.search(province_code, text, limit) for w in o.becomes]
         found = old + found
     return found[:limit]
+
+
+def ward_in(
+    part: str, province: geo.Place | None, district: str = "", province_text: str = ""
+) -> Address | None:
+    """The ward a piece of a message names (the paste box): in the province when it is
+    known, else in the one province that has it. None when the piece names no ward;
+    InvalidInput when it names an old ward the seller must choose a successor for."""
+    if province is not None:
+        try:
+            return _settle(province, province_text or province.name, part, district, "")
+        except InvalidInput as error:
+            if error.errors[0].key in _UNSETTLED[:2]:
+                raise
+            return None
+    found = []
+    for place in geo.provinces():
+        try:
+            found.append(geo.resolve_ward(place.code, part))
+        except (geo.PlaceNotFound, geo.PlaceAmbiguous):
+            continue
+    if len(found) != 1:
+        return None
+    return Address(geo.province(found[0].province_code), found[0], "", district)
+
+
+def is_district(part: str, province_text: str = "") -> bool:
+    """Whether a piece of an address names a district (there are none since July 2025, but
+    people write them)."""
+    return _is_district(part, province_text)

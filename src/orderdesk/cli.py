@@ -170,6 +170,11 @@ _ORDER_FIELDS = [
     click.option("--email", help="Receiver's email."),
     click.option("--street", help="House number and street / village."),
     click.option("--ward", help="Ward (phường/xã/đặc khu), with or without diacritics."),
+    click.option(
+        "--district",
+        help="The district of an address written the old way (before July 2025): the ward "
+        "is converted to today's.",
+    ),
     click.option("--province", help="Province or city (e.g. 'Hà Nội', 'hcm')."),
     click.option("--item", "items", multiple=True, metavar="SKU=QTY", help="A line; repeat."),
     click.option("--cod", help="Amount to collect on delivery (default: what is owed)."),
@@ -228,6 +233,7 @@ def order_add(
         street=fields["street"] or "",
         ward=fields["ward"] or "",
         province=fields["province"] or "",
+        district=fields["district"] or "",
         email=fields["email"] or "",
         items=_parse_items(items),
         code=code or "",
@@ -383,6 +389,8 @@ def order_show(state: Context, code: str, as_json: bool) -> None:
     )
     _out(f"{o.name}  {validation.display_phone(o.phone)}  {o.email}".rstrip())
     _out(", ".join(p for p in (o.street, o.ward, o.district, o.province) if p))
+    if o.old_address:
+        _out(t("desk.address_converted", text=f"{o.old_address} → {o.ward}, {o.province}"))
     _out()
     _table(
         [t("col.sku"), t("col.product"), t("col.qty"), t("col.unit_price"), t("col.amount")],
@@ -1002,13 +1010,20 @@ def import_(
                 pending=result.pending,
                 awaiting=result.awaiting,
             )
+            + (
+                "; " + t("import.converted", count=len(result.converted))
+                if result.converted
+                else ""
+            )
         )
+        for line in result.converted:
+            _err(line)
 
 
 def _import_market(
     state: Context, file: Path, market: str, skip_unknown_sku: bool, dry_run: bool
 ) -> None:
-    from orderdesk.io.marketplaces import SOURCES, import_marketplace
+    from orderdesk.io.marketplaces import import_marketplace
 
     with _reporting_import(str(file), hint=_unknown_sku_hint):
         try:
@@ -1020,22 +1035,10 @@ def _import_market(
                     raise _DryRun(result)
         except _DryRun as rolled_back:
             result = rolled_back.result
-    for line in result.skipped_lines:
-        _err(t("cli.market.skipped", line=line))
-    for line in result.differences:
-        _err(t("cli.market.difference", line=line))
+    for line in result.details():
+        _err(line)
     prefix = t("cli.dry_run") + " " if dry_run else ""
-    _out(
-        prefix
-        + t(
-            "cli.market.imported",
-            source=SOURCES[result.source].name,
-            rows=result.rows,
-            new=result.new,
-            updated=result.updated,
-            unchanged=result.unchanged,
-        )
-    )
+    _out(prefix + result.summary())
 
 
 @cli.command("export")

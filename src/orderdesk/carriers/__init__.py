@@ -25,11 +25,20 @@ REGISTRY: dict[str, Carrier] = {
         marketplace_logistics.SPX,
         marketplace_logistics.LEX,
         marketplace_logistics.BEST,
+        marketplace_logistics.OTHER,
     )
 }
 
 # id → display name, for pickers and documents.
 CARRIERS: dict[str, str] = {c.id: c.name for c in REGISTRY.values()}
+
+
+def carrier_label(carrier: str, written: str = "") -> str:
+    """A carrier as a person reads it: `Giao Hàng Nhanh`; a courier orderdesk has no module
+    for (`other`) by the name its file wrote (`Ninja Van`)."""
+    if carrier == "other" and written:
+        return written
+    return CARRIERS.get(carrier, carrier)
 
 
 def status_label(carrier: str, status: str) -> str:
@@ -44,6 +53,7 @@ __all__ = [
     "REGISTRY",
     "Carrier",
     "Outcome",
+    "carrier_label",
     "StatusRow",
     "StatusSource",
     "status_label",

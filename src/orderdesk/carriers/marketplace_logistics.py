@@ -93,3 +93,7 @@ SPX = _marketplace(
 )
 LEX = _marketplace("lex", "Lazada Express (LEX)", r"LEXVN[0-9A-Z]{8,16}", "")
 BEST = _marketplace("best", "BEST Express", r"TTVN\d{10}", "")
+# A courier orderdesk has no module for (`Ninja Van`, or Shopee's bare `Nhanh`): the order
+# keeps the name as the file wrote it (`orders.carrier_name`), shown and printed, never
+# replaced by the shop's default carrier.
+OTHER = _marketplace("other", "Hãng khác", r"[A-Z0-9][A-Z0-9-]{4,38}[A-Z0-9]", "")

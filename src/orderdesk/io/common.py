@@ -18,6 +18,8 @@ class ImportResult:
     pending: int = 0
     awaiting: int = 0
     warnings: list[str] = field(default_factory=list)
+    # Addresses from before July 2025 converted to today's ward, one line per order.
+    converted: list[str] = field(default_factory=list)
 
 
 def check_columns(

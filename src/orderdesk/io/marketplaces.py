@@ -25,6 +25,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from orderdesk.carriers import REGISTRY
 from orderdesk.db import execute_many
 from orderdesk.errors import ImportRejected, InvalidInput, OrderdeskError, RowError
 from orderdesk.gcpause import gc_paused
@@ -373,6 +374,48 @@ class MarketResult:
     unchanged: int = 0
     skipped_lines: list[str] = field(default_factory=list)  # unknown SKUs skipped, by row
     differences: list[str] = field(default_factory=list)  # shown, never written
+    converted: list[str] = field(default_factory=list)  # old addresses, by row
+
+    def summary(self) -> str:
+        text = t(
+            "cli.market.imported",
+            source=SOURCES[self.source].name,
+            rows=self.rows,
+            new=self.new,
+            updated=self.updated,
+            unchanged=self.unchanged,
+        )
+        if self.converted:
+            text += "; " + t("import.converted", count=len(self.converted))
+        return text
+
+    def details(self) -> list[str]:
+        """What the seller should read besides the figures: skipped items, what a later file
+        says differently, old addresses converted."""
+        return (
+            [t("cli.market.skipped", line=line) for line in self.skipped_lines]
+            + [t("cli.market.difference", line=line) for line in self.differences]
+            + self.converted
+        )
+
+
+@dataclass(frozen=True)
+class _Courier:
+    """The carrier an export names: ours (`ghn`), or `other` with the name as written."""
+
+    id: str
+    name: str = ""
+
+
+def _courier(text: str) -> _Courier:
+    """`Nhanh-Giao Hàng Nhanh` → ghn; `Ninja Van` or Shopee's bare `Nhanh` → other, kept by
+    its name (never the shop's default carrier: that label would go to the wrong courier);
+    nothing named → nothing."""
+    value = clean(text)
+    if not value:
+        return _Courier("")
+    cid = _carrier_id(value)
+    return _Courier(cid) if cid else _Courier("other", value[:60])
 
 
 def _carrier_id(text: str) -> str:
@@ -482,7 +525,7 @@ def parse(
                     payment="cod" if cod else "prepaid",
                     note=cell(cells, "note"),
                 ),
-                tracking=cell(cells, "tracking"),
+                tracking=_number(cell(cells, "tracking"), cell(cells, "carrier")),
                 carrier_text=cell(cells, "carrier"),
             )
             found[code] = order
@@ -652,6 +695,10 @@ def _import(
     for market in found:
         if market.code not in have:
             result.new += 1
+            if market.valid is not None and market.valid.converted:
+                result.converted.append(
+                    t("import.converted_row", row=market.row, text=market.valid.converted)
+                )
         elif market.code in steps or market.code in numbered:
             result.updated += 1
         else:
@@ -659,15 +706,14 @@ def _import(
     return result
 
 
-_NUMBER = (
+_TOUCH = (
     sa.update(_o)
     .where(_o.c.code == sa.bindparam("c"))
-    .values(
-        tracking=sa.bindparam("n"),
-        updated_at=sa.bindparam("t", type_=_o.c.updated_at.type),
-    )
+    .values(updated_at=sa.bindparam("t", type_=_o.c.updated_at.type))
 )
-_NUMBER_AND_CARRIER = _NUMBER.values(carrier=sa.bindparam("k"))
+_NUMBER = _TOUCH.values(tracking=sa.bindparam("n"))
+_CARRIER = _TOUCH.values(carrier=sa.bindparam("k"), carrier_name=sa.bindparam("kn"))
+_NUMBER_AND_CARRIER = _NUMBER.values(carrier=sa.bindparam("k"), carrier_name=sa.bindparam("kn"))
 
 
 _l = OrderLine.__table__  # type: ignore[attr-defined]
@@ -676,6 +722,7 @@ _KEPT = sa.select(
     _o.c.code,
     _o.c.status,
     _o.c.tracking,
+    _o.c.carrier,
     _o.c.name,
     _o.c.phone,
     _o.c.street,
@@ -741,14 +788,25 @@ def _differences(session: Session, known: list[MarketOrder], rows: dict[str, Any
     return found
 
 
+def _number(text: str, carrier_text: str) -> str:
+    """A tracking number as its carrier stores it (a GHTK label id `S1.SGP39-J31.137…` is
+    its bare id), so the carrier's status files and the label's barcode find the order."""
+    courier = _courier(carrier_text)
+    if not clean(text):
+        return ""
+    return REGISTRY[courier.id or "other"].tracking_number(text)
+
+
 def _given(market: MarketOrder) -> dict[str, object]:
     given: dict[str, object] = {}
     if market.created:
         given["created_at"] = market.created
     if market.tracking:
         given["tracking"] = market.tracking
-        if carrier := _carrier_id(market.carrier_text):
-            given["carrier"] = carrier
+    courier = _courier(market.carrier_text)
+    if courier.id:  # with or without a number yet: the marketplace has booked it
+        given["carrier"] = courier.id
+        given["carrier_name"] = courier.name
     return given
 
 
@@ -780,19 +838,27 @@ def _set_numbers(
     have: dict[str, Any],
     now: datetime,
 ) -> set[str]:
-    """Tracking numbers new to an order (and its carrier, when we know the courier)."""
-    changed = [
-        m for m in found if m.tracking and m.code in have and have[m.code].tracking != m.tracking
-    ]
-    with_carrier = [
-        {"c": m.code, "n": m.tracking, "k": cid, "t": now}
-        for m in changed
-        if (cid := _carrier_id(m.carrier_text))
-    ]
-    without = [
-        {"c": m.code, "n": m.tracking, "t": now} for m in changed if not _carrier_id(m.carrier_text)
-    ]
+    """Tracking numbers new to an order we have, with their carrier; and the carrier an
+    export names for an order that has none yet (booked, no number yet)."""
+    shapes: dict[Any, list[dict[str, object]]] = {
+        _NUMBER: [],
+        _CARRIER: [],
+        _NUMBER_AND_CARRIER: [],
+    }
+    for m in found:
+        known = have.get(m.code)
+        if known is None:
+            continue
+        courier = _courier(m.carrier_text)
+        number = bool(m.tracking) and known.tracking != m.tracking
+        values = {"c": m.code, "t": now, "n": m.tracking, "k": courier.id, "kn": courier.name}
+        if number and courier.id:
+            shapes[_NUMBER_AND_CARRIER].append(values)
+        elif number:
+            shapes[_NUMBER].append(values)
+        elif courier.id and not known.carrier:
+            shapes[_CARRIER].append(values)
     conn = session.connection()
-    execute_many(conn, _NUMBER_AND_CARRIER, with_carrier)
-    execute_many(conn, _NUMBER, without)
-    return {m.code for m in changed}
+    for statement, rows in shapes.items():
+        execute_many(conn, statement, rows)
+    return {str(v["c"]) for rows in shapes.values() for v in rows}

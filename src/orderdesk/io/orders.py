@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from orderdesk import validation
 from orderdesk.errors import FieldError, ImportRejected, InvalidInput, RowError
+from orderdesk.i18n import t
 from orderdesk.io.common import ImportResult, check_columns
 from orderdesk.io.csvout import write_csv
 from orderdesk.io.sheets import read_table
@@ -25,7 +26,8 @@ from orderdesk.services.orders import LineInput, OrderCreate, ValidOrder
 from orderdesk.text import clean
 from orderdesk.timeutil import format_local
 
-REQUIRED = ("name", "phone", "street", "ward", "province", "sku", "qty")
+# The ward may be left out: it is then read from the street line (`12 Lê Lợi, P. Bến Thành`).
+REQUIRED = ("name", "phone", "street", "province", "sku", "qty")
 ORDER_LEVEL = (
     "order_code",
     "channel",
@@ -184,6 +186,9 @@ def import_orders(session: Session, path: Path) -> ImportResult:
             continue
         if len(errors) == before:
             valid.append(item)
+            if item.converted:
+                row = group.rows[0][0]
+                result.converted.append(t("import.converted_row", row=row, text=item.converted))
     if errors:
         raise ImportRejected(str(path), sorted(errors, key=lambda e: (e.row, e.column)))
     for order in order_service.create_many(session, valid, allow_backorder=True):

@@ -150,6 +150,8 @@ class Order(SQLModel, table=True):
     cancel_reason: str = Field(default="", max_length=500)
     # Empty carrier: the shop's default carrier (config `shipping.default_carrier`).
     carrier: str = Field(default="", max_length=20, sa_column_kwargs={"server_default": ""})
+    # The carrier as a file named it, when orderdesk has no module for it (carrier "other").
+    carrier_name: str = Field(default="", max_length=60, sa_column_kwargs={"server_default": ""})
     service: str = Field(default="", max_length=40, sa_column_kwargs={"server_default": ""})
     tracking: str | None = Field(default=None, max_length=40)
     # The carrier's latest word on the parcel (kept here so the problems queue and the

@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from orderdesk import paths
+from orderdesk.carriers import carrier_label
 from orderdesk.config import Settings
 from orderdesk.db import Store, dialect_insert
 from orderdesk.errors import FieldError, InvalidInput, OrderdeskError
@@ -230,6 +231,7 @@ def load(session: Session, ids: Sequence[int], default_carrier: str = "") -> lis
             tracking=row.tracking or "",
             channel=row.channel,
             lines=lines.get(row.id, []),
+            carrier_written=row.carrier_name,
         )
         for oid in ids
         if (row := orders.get(oid)) is not None
@@ -264,6 +266,7 @@ class PrintRow:
     cod: int
     deliver_by: Any
     printed: frozenset[str]
+    carrier_name: str = ""  # as a person reads it
 
 
 SHOWN_LIMIT = 5000
@@ -280,6 +283,7 @@ def list_printable(
         _o.c.name,
         _o.c.province_name,
         _o.c.carrier,
+        _o.c.carrier_name,
         _o.c.channel,
         _o.c.cod,
         _o.c.deliver_by,
@@ -308,6 +312,7 @@ def list_printable(
             cod=row.cod,
             deliver_by=row.deliver_by,
             printed=frozenset(kinds.get(row.id, ())),
+            carrier_name=carrier_label(row.carrier or default_carrier, row.carrier_name),
         )
         for row in rows
     ]

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from orderdesk.carriers import CARRIERS
+from orderdesk.carriers import carrier_label
 from orderdesk.config import Settings
 from orderdesk.models.enums import Inspection, OrderStatus, PaymentMethod
 from orderdesk.text import nfc
@@ -79,6 +79,7 @@ class PrintOrder:
     tracking: str
     channel: str = ""
     lines: list[Line] = field(default_factory=list)
+    carrier_written: str = ""  # the carrier as a file named it (carrier "other")
 
     @property
     def total(self) -> int:
@@ -102,4 +103,4 @@ class PrintOrder:
 
     @property
     def carrier_name(self) -> str:
-        return CARRIERS.get(self.carrier, self.carrier)
+        return carrier_label(self.carrier, self.carrier_written)

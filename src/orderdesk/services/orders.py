@@ -185,6 +185,9 @@ class OrderCreate:
     deliver_by: object | None = None
     inspection: str = Inspection.VIEW.value
     note: str = ""
+    # The buyer's address from before July 2025, when the seller chose today's ward for it
+    # (the desk's type-ahead); an old address in `ward` itself is converted by `validate`.
+    old_address: str = ""
 
 
 _EDITABLE = (
@@ -266,6 +269,13 @@ class ValidOrder:
     note: str
     subtotal: int = 0
     old_address: str = ""  # as written before July 2025, when the address was converted
+
+    @property
+    def converted(self) -> str:
+        """`Phường 5, Quận 3, TP.HCM → Phường Bàn Cờ, Thành phố Hồ Chí Minh`, or ""."""
+        if not self.old_address:
+            return ""
+        return f"{self.old_address} → {self.ward.name}, {self.province.name}"
 
 
 # ---------------------------------------------------------------------------- validation
@@ -349,7 +359,7 @@ def validate(
         inspection=inspection,
         note=note or "",
         subtotal=subtotal,
-        old_address=place.written,
+        old_address=place.written or clean(data.old_address)[:400],
     )
 
 

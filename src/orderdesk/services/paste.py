@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 import phonenumbers
 from sqlmodel import Session
 
-from orderdesk import geo
+from orderdesk import address, geo, geo_old
+from orderdesk.errors import InvalidInput
 from orderdesk.services.orders import ProductRef, product_refs
 from orderdesk.text import clean, fold
 
@@ -84,6 +85,10 @@ class Pasted:
     street: str = ""
     ward: str = ""
     province: str = ""
+    district: str = ""  # an old district the message gave with its ward
+    old_address: str = ""  # the address as written before July 2025, when converted
+    converted: str = ""  # "Phường 5, Quận 3, TP.HCM → Phường Bàn Cờ, Thành phố Hồ Chí Minh"
+    choose: str = ""  # why the ward needs the seller: an old ward split in July 2025
     items: list[PastedLine] = field(default_factory=list)
     amount: int | None = None
     payment: str = ""
@@ -116,17 +121,19 @@ def parse(text: str, catalog: Sequence[ProductRef]) -> Pasted:
     # The province comes last in an address and tells where to look for the ward: find it
     # first, searching from the end of the message.
     province: geo.Place | None = None
+    province_text = ""
     for index in range(len(segments) - 1, -1, -1):
         part = segments[index][1]
-        found, rest = _province_in(part)
+        found, rest, province_text = _province_in(part)
         if found is not None:
             province = found
             result.province = found.name
             segments[index] = ("province-done", rest)
             break
 
-    for label, part in segments:
-        if not part:
+    used: set[int] = set()
+    for index, (label, part) in enumerate(segments):
+        if not part or index in used:
             continue
         folded = fold(part)
         amount = _amount_of(folded)
@@ -141,11 +148,27 @@ def parse(text: str, catalog: Sequence[ProductRef]) -> Pasted:
                 result.unread += unread
                 continue
         if not result.ward and label != "items":
-            ward = _ward_in(part, province)
-            if ward is not None:
-                result.ward = ward.name
+            # A ward may be followed by its old district: `Phường 5, Quận 3, TP.HCM`.
+            after = next((i for i in range(index + 1, len(segments)) if segments[i][1]), None)
+            district = ""
+            if after is not None and address.is_district(segments[after][1], province_text):
+                district = segments[after][1]
+            try:
+                place = address.ward_in(part, province, district, province_text)
+            except InvalidInput as error:
+                result.ward, result.district = part, district
+                result.choose = error.errors[0].message()
+                if district and after is not None:
+                    used.add(after)
+                continue
+            if place is not None:
+                result.ward = place.ward.name
+                result.old_address, result.converted = place.written, place.converted
+                if district and after is not None:
+                    used.add(after)
+                    result.district = district
                 if province is None:
-                    province = geo.province(ward.province_code)
+                    province = place.province
                     result.province = province.name
                 continue
         if _payment_of(folded) and len(folded.split()) <= 2:
@@ -199,18 +222,19 @@ def _take_phone(text: str, result: Pasted) -> str:
     return text
 
 
-def _province_in(part: str) -> tuple[geo.Place | None, str]:
-    """A province named by the whole segment or by its last words; (province, the rest)."""
+def _province_in(part: str) -> tuple[geo.Place | None, str, str]:
+    """A province named by the whole segment or by its last words (today's, or one from
+    before July 2025): (province, the rest, the province as written)."""
     words = part.split()
     for size in range(min(len(words), 5), 0, -1):
         candidate = " ".join(words[-size:])
         try:
-            found = geo.resolve_province(candidate)
-        except geo.PlaceNotFound:
+            found = address.province_of(candidate)
+        except InvalidInput:
             continue
-        if _accents_agree(candidate, found):
-            return found, " ".join(words[:-size])
-    return None, part
+        if geo_old.successor(candidate) is not None or _accents_agree(candidate, found):
+            return found, " ".join(words[:-size]), candidate
+    return None, part, ""
 
 
 _ACCENTED_ALIASES = {"sài gòn": 79, "thừa thiên huế": 46}
@@ -222,21 +246,6 @@ def _accents_agree(typed: str, province: geo.Place) -> bool:
     if fold(text) == text:
         return True  # typed without diacritics: folding is all we can go by
     return text in province.name.casefold() or _ACCENTED_ALIASES.get(text) == province.code
-
-
-def _ward_in(part: str, province: geo.Place | None) -> geo.WardPlace | None:
-    if province is not None:
-        try:
-            return geo.resolve_ward(province.code, part)
-        except (geo.PlaceNotFound, geo.PlaceAmbiguous):
-            return None
-    found = []
-    for place in geo.provinces():
-        try:
-            found.append(geo.resolve_ward(place.code, part))
-        except (geo.PlaceNotFound, geo.PlaceAmbiguous):
-            continue
-    return found[0] if len(found) == 1 else None
 
 
 def _amount_of(folded: str) -> int | None:

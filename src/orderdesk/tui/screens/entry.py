@@ -17,7 +17,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
-from orderdesk import geo, validation
+from orderdesk import address, geo, validation
 from orderdesk.errors import InvalidInput, OrderdeskError
 from orderdesk.i18n import t
 from orderdesk.models.enums import Inspection, OrderStatus, PaymentMethod
@@ -71,6 +71,8 @@ class EntryScreen(Screen[None]):
         self.editing: OrderRead | None = None
         self.province_code: int | None = None
         self._filled_from_phone = ""
+        # (ward chosen, the buyer's old address it was chosen for): kept while the ward is.
+        self._old_address = ("", "")
 
     @property
     def desk(self) -> OrderdeskApp:
@@ -101,6 +103,7 @@ class EntryScreen(Screen[None]):
                     name="ward",
                     widget=Picker(self._wards, placeholder=t("desk.ward_hint"), input_id="in-ward"),
                 )
+            yield Static("", id="address-note")
             yield Field(
                 t("desk.add_item"),
                 name="item",
@@ -205,7 +208,14 @@ class EntryScreen(Screen[None]):
                 self.province_code = geo.resolve_province(self.text("province")).code
             except geo.PlaceNotFound:
                 return []
-        return [Choice(str(w.code), w.name) for w in geo.search_wards(self.province_code, text)]
+        choices = []
+        for ward, old in address.search(self.province_code, text):
+            if old:  # an old ward (before July 2025) and what it became
+                label = Text(t("desk.old_ward_choice", old=old, new=ward.name))
+                choices.append(Choice(f"{ward.code}|{old}", label))
+            else:
+                choices.append(Choice(str(ward.code), Text(ward.name)))
+        return choices
 
     def _products(self, text: str) -> list[Choice]:
         with self.desk.store.read() as session:
@@ -242,8 +252,23 @@ class EntryScreen(Screen[None]):
 
     @on(Picker.Chosen, "#field-ward Picker")
     def _ward_chosen(self, event: Picker.Chosen) -> None:
-        self.picker("ward").set_value(geo.ward(int(event.choice.value)).name)
+        code, _, old = event.choice.value.partition("|")
+        ward = geo.ward(int(code))
+        self.picker("ward").set_value(ward.name)
+        written = f"{old}, {self.text('province')}" if old else ""
+        self._note_old_address(ward.name, written)
         self.picker("item").input.focus()
+
+    def _note_old_address(self, ward: str, written: str) -> None:
+        """Show (and keep, for the order) the buyer's old address a ward was chosen for."""
+        self._old_address = (ward, written)
+        note = ""
+        if written:
+            province = self.text("province")
+            note = t("desk.address_converted", text=f"{written} → {ward}, {province}")
+        shown = self.query_one("#address-note", Static)
+        shown.update(Text(note, style="italic"))
+        shown.display = bool(note)
 
     @on(Picker.Typed, "#field-ward Picker")
     def _ward_typed(self, event: Picker.Typed) -> None:
@@ -471,8 +496,13 @@ class EntryScreen(Screen[None]):
         if found.province:
             self.picker("province").set_value(found.province)
             self.province_code = geo.resolve_province(found.province).code
-        if found.ward:
+        if found.choose:
+            # An old ward split in July 2025: its successors are offered to pick from.
+            self.picker("ward").set_value(", ".join(p for p in (found.ward, found.district) if p))
+            self.notify(found.choose, severity="warning", timeout=12, markup=False)
+        elif found.ward:
             self.picker("ward").set_value(found.ward)
+            self._note_old_address(found.ward, found.old_address)
         for item in found.items:
             self.add_line(item.sku, item.qty)
         if found.payment:
@@ -505,6 +535,7 @@ class EntryScreen(Screen[None]):
             province=self.text("province"),
             # Not on the form: an edited order keeps the (legacy) district it came with.
             district=self.editing.district if self.editing is not None else "",
+            old_address=self._old_address[1] if self._old_address[0] == self.text("ward") else "",
             email=self.text("email"),
             items=[LineInput(line.sku, line.qty, line.unit_price) for line in self.lines],
             channel=self.text("channel"),
@@ -575,6 +606,7 @@ class EntryScreen(Screen[None]):
         self.lines = []
         self.province_code = None
         self._filled_from_phone = ""
+        self._note_old_address("", "")
         for name in (
             "phone",
             "name",

@@ -75,6 +75,9 @@ def render_detail(found: OrderDetail) -> Table:
         t("desk.address"),
         Text(", ".join(p for p in (o.street, o.ward, o.district, o.province) if p)),
     )
+    if o.old_address:
+        converted = f"{o.old_address} → {o.ward}, {o.province}"
+        grid.add_row(t("desk.old_address"), Text(converted, style="italic"))
     lines = Table(show_edge=False, box=None, padding=(0, 1), header_style="bold")
     for key, justify in (
         ("col.sku", "left"),

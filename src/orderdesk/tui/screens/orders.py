@@ -259,19 +259,9 @@ class OrdersScreen(Screen[None]):
             )
 
     def _imported(self, result: object) -> None:
-        from orderdesk.io.marketplaces import SOURCES, MarketResult
+        from orderdesk.io.marketplaces import MarketResult
         from orderdesk.tui.modals.report import ReportModal
 
         assert isinstance(result, MarketResult)
-        summary = t(
-            "cli.market.imported",
-            source=SOURCES[result.source].name,
-            rows=result.rows,
-            new=result.new,
-            updated=result.updated,
-            unchanged=result.unchanged,
-        )
-        details = [t("cli.market.skipped", line=line) for line in result.skipped_lines]
-        details += [t("cli.market.difference", line=line) for line in result.differences]
-        self.app.push_screen(ReportModal(t("desk.market.done"), summary, details))
+        self.app.push_screen(ReportModal(t("desk.market.done"), result.summary(), result.details()))
         self.reload()

@@ -186,7 +186,7 @@ class PrintScreen(Screen[None]):
             Text(format_money(row.cod), justify="right"),
             Text(flags, style="dim"),
             Text(row.deliver_by.strftime("%d/%m") if row.deliver_by else ""),
-            Text(row.carrier),
+            Text(row.carrier_name),
             Text(t(f"status.{row.status.value}")),
             Text(row.province),
         ]

@@ -203,8 +203,10 @@ def _from_line(line: str, province: str, district: str) -> Address:
     raise first_error or _fail("ward", "err.ward.not_in_line", value=line)
 
 
-# Errors that name candidates: the seller must choose; another reading must not hide them.
-_UNSETTLED = ("err.ward.old_split", "err.ward.old_which", "err.ward.ambiguous")
+# An old address the reform split, or one that needs its district: the seller must choose.
+CHOOSE = ("err.ward.old_split", "err.ward.old_which")
+# Errors that name candidates: another reading of the address must not hide them.
+_UNSETTLED = (*CHOOSE, "err.ward.ambiguous")
 
 
 def _names_province(part: str, place: geo.Place) -> bool:
@@ -248,7 +250,7 @@ def ward_in(
         try:
             return _settle(province, province_text or province.name, part, district, "")
         except InvalidInput as error:
-            if error.errors[0].key in _UNSETTLED[:2]:
+            if error.errors[0].key in CHOOSE:
                 raise
             return None
     found = []

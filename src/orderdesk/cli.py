@@ -938,7 +938,7 @@ def _unknown_sku_hint(error: ImportRejected) -> str:
 
 
 @cli.command("import")
-@click.argument("kind", type=click.Choice(["products", "orders", "reviews"]))
+@click.argument("kind", type=click.Choice(["products", "orders", "customers", "reviews"]))
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check the file and report; write nothing.")
 @click.option(
@@ -962,11 +962,17 @@ def import_(
     market: str | None,
     skip_unknown_sku: bool,
 ) -> None:
-    """Import products, orders or reviews from CSV or XLSX: all rows, or nothing.
+    """Import products, orders, customers or reviews from CSV or XLSX: all rows, or nothing.
+
+    Addresses written before July 2025 (ward, district, old province) are converted to
+    today's ward; where the old ward was split, an order row is refused naming the wards
+    to choose from, and a customer is kept with the address as written until their next
+    order.
 
     Orders exported by Shopee, TikTok Shop or Lazada: `import orders FILE --from shopee`.
     Importing an export again only updates status and tracking number.
     """
+    from orderdesk.io.customers import import_customers
     from orderdesk.io.orders import import_orders
     from orderdesk.io.products import import_products
     from orderdesk.io.reviews import import_reviews
@@ -976,7 +982,12 @@ def import_(
             raise click.UsageError(t("cli.market.orders_only"))
         _import_market(state, file, market, skip_unknown_sku, dry_run)
         return
-    run = {"products": import_products, "orders": import_orders, "reviews": import_reviews}[kind]
+    run = {
+        "products": import_products,
+        "orders": import_orders,
+        "customers": import_customers,
+        "reviews": import_reviews,
+    }[kind]
     with _reporting_import(str(file)):
         try:
             with state.store().write() as session:
@@ -1001,22 +1012,27 @@ def import_(
     elif kind == "reviews":
         _out(prefix + t("cli.import.reviews", rows=result.created, waiting=result.pending))
     else:
-        _out(
-            prefix
-            + t(
+        if kind == "customers":
+            summary = t(
+                "cli.import.customers",
+                rows=result.rows,
+                created=result.created,
+                updated=result.updated,
+            )
+        else:
+            summary = t(
                 "cli.import.orders",
                 rows=result.rows,
                 created=result.created,
                 pending=result.pending,
                 awaiting=result.awaiting,
             )
-            + (
-                "; " + t("import.converted", count=len(result.converted))
-                if result.converted
-                else ""
-            )
-        )
-        for line in result.converted:
+        if result.converted:
+            summary += "; " + t("import.converted", count=len(result.converted))
+        if result.to_choose:
+            summary += "; " + t("import.to_choose", count=len(result.to_choose))
+        _out(prefix + summary)
+        for line in result.converted + result.to_choose:
             _err(line)
 
 
@@ -1086,6 +1102,9 @@ def doctor(state: Context, rebuild_search: bool) -> None:
             doctor_service.rebuild_search(session)
     with state.store().read() as session:
         problems = doctor_service.run(session)
+        notes = doctor_service.notes(session)
+    for note in notes:
+        _out(note)
     if not problems:
         _out(t("doctor.ok"))
         return

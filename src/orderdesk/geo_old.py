@@ -255,9 +255,9 @@ _DISTRICT_WORD = re.compile(r"\s+(?=(?:q|quan|quận|h|huyen|huyện|tx|thi xa|t
 def _ward_and_district(text: str) -> tuple[str, str]:
     """`Phường 5, Quận 3` or `p5 q3` → ("Phường 5", "Quận 3")."""
     value = clean(text)
-    ward, comma, district = value.partition(",")
-    if comma:
-        return clean(ward), clean(district)
+    parts = [clean(part) for part in value.split(",")]
+    if len(parts) > 1:  # ward, district[, province]
+        return parts[0], parts[1]
     parts = _DISTRICT_WORD.split(value.casefold(), maxsplit=1)
     if len(parts) == 2:
         return value[: len(parts[0])], clean(value[len(parts[0]) :])

@@ -20,6 +20,8 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
     # Addresses from before July 2025 converted to today's ward, one line per order.
     converted: list[str] = field(default_factory=list)
+    # Old addresses kept as written until the seller chooses their ward (a split ward).
+    to_choose: list[str] = field(default_factory=list)
 
 
 def check_columns(

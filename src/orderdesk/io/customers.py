@@ -1,4 +1,4 @@
-"""The customer book out to CSV."""
+"""The customer book in (CSV/XLSX, all rows or none) and out (CSV, the same columns)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,19 @@ from pathlib import Path
 from sqlmodel import Session
 
 from orderdesk import validation
+from orderdesk.errors import ImportRejected, InvalidInput, RowError
+from orderdesk.i18n import t
+from orderdesk.io.common import ImportResult, check_columns, row_errors
 from orderdesk.io.csvout import write_csv
-from orderdesk.services import customers
+from orderdesk.io.sheets import read_table
+from orderdesk.services import customer_import, customers
+from orderdesk.services.customer_import import CustomerEntry
 from orderdesk.timeutil import format_local
+
+REQUIRED = ("phone", "name")
+OPTIONAL = ("email", "street", "ward", "district", "province", "notes", "tags")
+# Written by the export for people to read; an import never takes them as input.
+EXPORT_ONLY = ("orders", "spent", "refused", "returns", "reviews", "last_order")
 
 COLUMNS = (
     "phone",
@@ -53,3 +63,39 @@ def export_customers(session: Session, path: Path) -> int:
             for c in customers.list_customers(session)
         ),
     )
+
+
+def import_customers(session: Session, path: Path) -> ImportResult:
+    """Create or update every customer of the file (by phone), or nothing at all."""
+    sheet = read_table(path)
+    result = ImportResult(
+        warnings=check_columns(path, sheet, REQUIRED, OPTIONAL, informational=EXPORT_ONLY)
+    )
+    errors: list[RowError] = []
+    checked: list[customer_import.CheckedEntry] = []
+    rows: dict[str, int] = {}
+    for row, cells in sheet.rows:
+        try:
+            entry = customer_import.check(
+                CustomerEntry(**{name: cells.get(name, "") for name in REQUIRED + OPTIONAL})
+            )
+        except InvalidInput as error:
+            errors.extend(row_errors(row, error.errors))
+            continue
+        if entry.phone in rows:
+            errors.append(
+                RowError(row, "phone", "import.phone_repeated", {"other": rows[entry.phone]})
+            )
+            continue
+        rows[entry.phone] = row
+        checked.append(entry)
+        if entry.converted:
+            result.converted.append(t("import.converted_row", row=row, text=entry.converted))
+        if entry.choose:
+            result.to_choose.append(t("import.choose_row", row=row, text=entry.choose))
+    if errors:
+        raise ImportRejected(str(path), sorted(errors, key=lambda e: (e.row, e.column)))
+    result.created = customer_import.save(session, checked)
+    result.updated = len(checked) - result.created
+    result.rows = len(sheet.rows)
+    return result

@@ -194,6 +194,9 @@ class CustomerRead(Jsonable):
     reviews: int = 0
     tags: list[str] = field(default_factory=list)
     last_order: datetime | None = None
+    # An address from before July 2025 whose ward must be chosen (it was split); the ward
+    # is then empty until the customer's next order.
+    old_address: str = ""
 
 
 @dataclass(frozen=True)

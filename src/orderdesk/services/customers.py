@@ -59,6 +59,8 @@ def _upsert_statement(session: Session) -> Any:
                 "street": new.street,
                 "ward_code": new.ward_code,
                 "province_code": new.province_code,
+                # An order has today's ward: an old address waiting for a choice is settled.
+                "old_address": new.old_address,
                 "search_key": new.search_key,
                 "updated_at": new.updated_at,
             },
@@ -101,6 +103,7 @@ def remember_many(
                 "street": c.street,
                 "ward_code": c.ward_code,
                 "province_code": c.province_code,
+                "old_address": "",
                 "notes": "",
                 "search_key": search_key(c.name, c.phone),
                 "created_at": moment,
@@ -202,6 +205,7 @@ def _to_read(customer: Any, figures: _Figures | None) -> CustomerRead:
         street=customer.street,
         ward=geo.ward(customer.ward_code).name if customer.ward_code else "",
         province=_province_name(customer.province_code),
+        old_address=customer.old_address,
         notes=customer.notes,
         orders=f.orders,
         spent=f.spent,
@@ -227,6 +231,7 @@ _DETAILS = sa.select(
     _c.c.street,
     _c.c.ward_code,
     _c.c.province_code,
+    _c.c.old_address,
     _c.c.notes,
     _c.c.tags,
 )
@@ -418,8 +423,11 @@ def merge(
         values["street"] = drop.street
     if keep.province_code is None:
         values["ward_code"], values["province_code"] = drop.ward_code, drop.province_code
+        values["old_address"] = drop.old_address
     elif keep.ward_code is None and drop.province_code == keep.province_code:
         values["ward_code"] = drop.ward_code
+        if drop.ward_code is not None:
+            values["old_address"] = ""
     conn = session.connection()
     conn.execute(sa.update(_o).where(_o.c.customer_id == drop.id).values(customer_id=keep.id))
     conn.execute(sa.update(_c).where(_c.c.id == keep.id).values(**values))

@@ -26,6 +26,15 @@ class Problem:
 _INTEGRITY = sa.text("INSERT INTO order_search(order_search, rank) VALUES ('integrity-check', 1)")
 
 
+def notes(session: Session) -> list[str]:
+    """What the seller should know that is no inconsistency: customers whose address from
+    before July 2025 still waits for its ward to be chosen."""
+    from orderdesk.services.customer_import import waiting
+
+    count = waiting(session)
+    return [t("doctor.old_addresses", count=count)] if count else []
+
+
 def run(session: Session) -> list[Problem]:
     """Every inconsistency found; an empty list means the store is sound."""
     problems: list[Problem] = []

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -73,6 +73,7 @@ class EntryScreen(Screen[None]):
         self._filled_from_phone = ""
         # (ward chosen, the buyer's old address it was chosen for): kept while the ward is.
         self._old_address = ("", "")
+        self._choose_ward = False  # the ward field holds an old address to choose from
 
     @property
     def desk(self) -> OrderdeskApp:
@@ -250,8 +251,13 @@ class EntryScreen(Screen[None]):
         self.province_code = None
         self.picker("ward").input.focus()
 
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if self._choose_ward and event.widget is self.picker("ward").input:
+            self.picker("ward").refresh_choices()
+
     @on(Picker.Chosen, "#field-ward Picker")
     def _ward_chosen(self, event: Picker.Chosen) -> None:
+        self._choose_ward = False
         code, _, old = event.choice.value.partition("|")
         ward = geo.ward(int(code))
         self.picker("ward").set_value(ward.name)
@@ -439,6 +445,13 @@ class EntryScreen(Screen[None]):
             self.province_code = geo.resolve_province(known.province).code
         if not self.text("ward") and known.ward:
             self.picker("ward").set_value(known.ward)
+        elif not self.text("ward") and known.old_address:
+            # Kept from before July 2025 with a split ward: today's wards are offered.
+            self.picker("ward").set_value(known.old_address)
+            self._choose_ward = True
+            note = t("desk.old_address_choose", text=known.old_address)
+            self.query_one("#address-note", Static).update(Text(note, style="italic"))
+            self.query_one("#address-note", Static).display = True
         card.update(self._card(known, recent, danger))
 
     def _card(
@@ -607,6 +620,7 @@ class EntryScreen(Screen[None]):
         self.province_code = None
         self._filled_from_phone = ""
         self._note_old_address("", "")
+        self._choose_ward = False
         for name in (
             "phone",
             "name",

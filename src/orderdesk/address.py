@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from orderdesk import geo, geo_old
+from orderdesk import geo, geo_old, names
 from orderdesk.errors import FieldError, InvalidInput
 from orderdesk.i18n import t
 from orderdesk.text import clean, fold
@@ -109,7 +109,7 @@ def _settle(place: geo.Place, province: str, ward: str, district: str, street: s
     except geo.PlaceNotFound as error:
         missing = error
     old_style = bool(district) or geo_old.successor(province) is not None
-    old = geo_old.lookup(ward, district, province) if old_style or current is None else []
+    old = geo_old.lookup(ward, district, province) if old_style or missing else []
     old = [o for o in old if all(w.province_code == place.code for w in o.becomes)]
     if old:
         successors = geo_old.successors(old)
@@ -140,37 +140,78 @@ def _settle(place: geo.Place, province: str, ward: str, district: str, street: s
     raise _fail("ward", "err.ward.unknown", value=ward, province=place.name)
 
 
-# Where a part of an address line starts without a comma before it: a unit word
-# (`8 Nguyễn Huệ phường Sài Gòn quận 1`).
-_UNIT_START = re.compile(
-    r"\s(?=(?:phuong|xa|thi tran|dac khu|quan|huyen|thi xa|thanh pho|tinh|p\.|q\.|tp\.?|tx\.?)"
-    r"\s?\S)"
-)
-_DISTRICT_START = re.compile(r"^(?:quan|huyen|thi xa|q\.?\s?\d|q\.|tx\.?|h\.)(?:\s|\d|$)")
+# Words a part of an address starts with when it is written without a comma before it
+# (`8 Nguyễn Huệ phường Sài Gòn quận 1`), folded, and how they are written with diacritics:
+# `Quan Sơn` or `Tịnh Khê` are names, not `quận` or `tỉnh`.
+_UNIT_FIRST = {"phuong", "xa", "quan", "huyen", "tinh", "tp", "tx"}
+_ABBREVIATED = {"p", "q", "x", "h", "dk"}  # written with a dot
+_UNIT_PAIRS = {("thi", "tran"), ("dac", "khu"), ("thi", "xa"), ("thanh", "pho")}
+_UNIT_ACCENTED = {"phường", "xã", "quận", "huyện", "tỉnh", "thị", "thành", "đặc", "đk"}
+_GLUED = re.compile(r"^[pfq]\d+$")
 
 
-def parts_of(line: str) -> list[str]:
-    """An address line cut into its parts: at commas, and before unit words."""
+def _unit_at(words: list[str], index: int) -> bool:
+    """Whether words[index] starts a unit (a ward, district or province) written after a
+    street without a comma: a unit word with a name after it, an abbreviation with its dot
+    (`P.`, `Q.`), or one glued to a number (`P5`, `Q3`)."""
+    word = words[index].casefold()
+    if not (word.isascii() or word.rstrip(".") in _UNIT_ACCENTED):
+        return False
+    bare = fold(word).rstrip(".")
+    if _GLUED.match(bare):
+        return True
+    if index + 1 == len(words):
+        return False
+    if bare in _ABBREVIATED:
+        return word.endswith(".")
+    return bare in _UNIT_FIRST or (bare, fold(words[index + 1])) in _UNIT_PAIRS
+
+
+def _is_unit_word(word: str) -> bool:
+    folded = fold(word).rstrip(".")
+    return folded in _UNIT_FIRST | _ABBREVIATED | {w for pair in _UNIT_PAIRS for w in pair}
+
+
+def parts_of(line: str, *, at_units: bool = True) -> list[str]:
+    """An address line cut into its parts: at commas, and (`at_units`) before unit words;
+    never at hyphens (`Phường Cam Ly - Đà Lạt` is one ward)."""
     found: list[str] = []
-    for part in re.split(r"[,;\n]| - ", line):
-        part = clean(part).strip(" -–.")
-        if not part:
-            continue
-        cuts = [m.end() for m in _UNIT_START.finditer(fold(part))]
-        if len(fold(part)) != len(part):  # folding changed the length: cut by words instead
-            cuts = []
-        start = 0
-        for cut in cuts:
-            found.append(part[start:cut].strip())
-            start = cut
-        found.append(part[start:].strip())
+    for part in re.split(r"[,;\n]", line):
+        found += cut_at_units(part) if at_units else [clean(part).strip(" -–.")]
+    return [p for p in found if p]
+
+
+def cut_at_units(part: str) -> list[str]:
+    """A piece of an address cut before each unit word that starts a new part
+    (`8 Nguyễn Huệ phường Sài Gòn` → `8 Nguyễn Huệ`, `phường Sài Gòn`)."""
+    words = clean(part).strip(" -–.").split(" ")
+    found: list[str] = []
+    piece: list[str] = []
+    for index, word in enumerate(words):
+        # A unit word right after another is the name (`Xã Xa Dung`), not a new part.
+        if piece and _unit_at(words, index) and not _is_unit_word(words[index - 1]):
+            found.append(" ".join(piece).strip(" -–."))
+            piece = []
+        piece.append(word)
+    found.append(" ".join(piece).strip(" -–."))
     return [p for p in found if p]
 
 
 def _from_line(line: str, province: str, district: str) -> Address:
     """The ward (and the province, when not given) taken from inside the street line: the
-    parts after the ward are its district and province, the parts before are the street."""
-    parts = parts_of(line)
+    parts after the ward are its district and province, the parts before are the street.
+    Parts are cut at commas first; at unit words too (`8 Nguyễn Huệ phường Sài Gòn`) only
+    when that finds nothing, since names may start like one (`Xã Mỹ Tịnh An`, typed
+    `my tinh an`, is no `tỉnh An`)."""
+    try:
+        return _ward_of(parts_of(line, at_units=False), line, province, district)
+    except InvalidInput as error:
+        if error.errors[0].key in _UNSETTLED:
+            raise
+        return _ward_of(parts_of(line), line, province, district)
+
+
+def _ward_of(parts: list[str], line: str, province: str, district: str) -> Address:
     place: geo.Place | None = None
     if province:
         place = province_of(province)
@@ -219,7 +260,7 @@ def _names_province(part: str, place: geo.Place) -> bool:
 def _is_district(part: str, province: str) -> bool:
     """Whether a part of an address line names a district (old: there are none since July
     2025, but people write them): by its unit word, or by the name of one."""
-    if _DISTRICT_START.match(fold(part)):
+    if any(r.kind for r in names.readings(part, geo_old.DISTRICT_UNITS)):
         return True
     return geo_old.is_district(part, province)
 

@@ -153,6 +153,13 @@ def _ward_words(code: int) -> tuple[str, ...]:
 
 
 @cache
+def hyphenated() -> tuple[str, ...]:
+    """Ward names with a hyphen in them, folded (`cam ly - da lat`): a chat splitting at
+    hyphens must not cut them."""
+    return tuple(fold(w.name).split(" ", 1)[1] for w in _wards().values() if " - " in w.name)
+
+
+@cache
 def provinces() -> tuple[Place, ...]:
     return tuple(sorted(_provinces().values(), key=lambda p: fold(p.name)))
 

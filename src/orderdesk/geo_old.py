@@ -125,6 +125,8 @@ def _table() -> _Table:
     becomes: dict[str, list[geo.WardPlace]] = {}
     for row in data["mapping"]["rows"]:
         old, new = row["old"], row["new"]
+        if not old["ward_code"]:  # an island district without wards, now a đặc khu
+            continue
         province = _current_province(new["province_name"])
         successor[str(old["province_code"])] = province
         place = geo.resolve_ward(province, new["ward_name"])
@@ -132,6 +134,11 @@ def _table() -> _Table:
         if place not in found:
             found.append(place)
     return _Table(provinces, successor, districts, wards, {k: tuple(v) for k, v in becomes.items()})
+
+
+def warm() -> None:
+    """Index the table now (a desk does it in a worker before the first address)."""
+    _table()
 
 
 @cache

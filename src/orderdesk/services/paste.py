@@ -34,7 +34,8 @@ _LABEL = re.compile(
     + r")\s*[:：=-]\s*",
 )
 # Commas between digits are thousands separators (1,250,000), not field separators.
-_SPLIT = re.compile(r"\s*(?:(?<!\d),|,(?!\d)|[;|\n]|\s[-–]\s)\s*")
+_SPLIT = re.compile(r"\s*(?:(?<!\d),|,(?!\d)|[;|\n])\s*")
+_DASH = re.compile(r"\s[-–]\s")
 _ITEM_SPLIT = re.compile(r"\s+(?:\+|va|and)\s+|\s*\+\s*")
 _NAME_LEAD = re.compile(r"^(ship cho|gui cho|giao cho|gui|ship|nguoi nhan)\s+")
 _STREET = re.compile(
@@ -113,7 +114,7 @@ def parse(text: str, catalog: Sequence[ProductRef]) -> Pasted:
             label = next(k for k, ws in _LABELS.items() if match[1] in ws)
             line = _cut_folded_prefix(line, match.end())
         for part in _SPLIT.split(line):
-            for piece in _split_at_ward(clean(part)):
+            for piece in _pieces(clean(part)):
                 piece = piece.strip(" -–.:")
                 if piece:
                     segments.append((label, piece))
@@ -187,16 +188,18 @@ def parse(text: str, catalog: Sequence[ProductRef]) -> Pasted:
     return result
 
 
-_WARD_WORD = re.compile(r"\s(?=(phuong|xa|dac khu|p\.)\s?\S)")
-
-
-def _split_at_ward(part: str) -> list[str]:
-    """`8 Nguyễn Huệ phường Sài Gòn` → street and ward, when written without a comma."""
-    match = _WARD_WORD.search(fold(part))
-    if match is None:
-        return [part]
-    cut = len(part) - len(_cut_folded_prefix(part, match.end()))
-    return [part[:cut], part[cut:]]
+def _pieces(part: str) -> list[str]:
+    """A segment cut where a chat runs fields together: at ` - ` (but not inside a ward's
+    own name, `Phường Cam Ly - Đà Lạt`), and before a ward, district or province written
+    without a comma (`8 Nguyễn Huệ phường Sài Gòn`) unless the segment is one already
+    (`my tinh an` is Xã Mỹ Tịnh An, not `tỉnh An`)."""
+    folded = fold(part)
+    dashed = [part] if any(name in folded for name in geo.hyphenated()) else _DASH.split(part)
+    pieces: list[str] = []
+    for piece in dashed:
+        whole = address.ward_in(piece, None) is not None if piece else True
+        pieces += [piece] if whole else address.cut_at_units(piece)
+    return pieces
 
 
 def clean_lines(text: str) -> str:

@@ -11,6 +11,7 @@ names the field and what it could be.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -66,7 +67,7 @@ def resolve(province: str, ward: str, district: str = "", street: str = "") -> A
     if not ward:
         raise _fail("ward", "err.required")
     try:
-        return _settle(place, province, ward, district, street)
+        found = _settle(place, province, ward, district, street)
     except InvalidInput as error:
         if street and error.errors[0].key not in _UNSETTLED:
             # The ward column holds something else (an old district, a typo): the street
@@ -76,6 +77,33 @@ def resolve(province: str, ward: str, district: str = "", street: str = "") -> A
             except InvalidInput:
                 pass
         raise
+    return dataclasses.replace(found, street=_trimmed(found, province, ward, district))
+
+
+def _trimmed(found: Address, province: str, ward: str, district: str) -> str:
+    """The street line without the ward, district and province it repeats at its end
+    (`45 Lê Lợi, Phường 5, Quận 3, TP. Hồ Chí Minh` → `45 Lê Lợi`); its first part stays."""
+    parts = parts_of(found.street, at_units=False)
+    whole = len(parts)
+    given = {fold(ward), fold(district)}
+    while len(parts) > 1:
+        last = parts[-1]
+        if not (
+            fold(last) in given
+            or _names_province(last, found.province)
+            or _is_district(last, province)
+            or _names_ward(last, found, province)
+        ):
+            break
+        parts.pop()
+    return ", ".join(parts) if len(parts) < whole else found.street
+
+
+def _names_ward(part: str, found: Address, province: str) -> bool:
+    try:
+        return _settle(found.province, province, part, found.district, "").ward == found.ward
+    except InvalidInput:
+        return False
 
 
 def province_of(text: str) -> geo.Place:

@@ -505,3 +505,128 @@ def test_a_shopee_export_with_english_headers_as_csv(shop: Store, tmp_path: Path
     with shop.read() as session:
         lan = orders.get(session, "261120QSK8S7BX")
         assert (lan.total, lan.ward, lan.district) == (442_000, "Phường Cửa Nam", "Quận Hoàn Kiếm")
+
+
+WARD_HEADS = ("Quận", "Commune", "Shipping Address5")
+DISTRICT_HEADS = ("TP / Quận / Huyện", "District", "Shipping Address4")
+ADDRESS_HEADS = ("Địa chỉ nhận hàng",)
+SHOPEE_PLACES = {
+    "261118T4V6W8X2": ("Phường Hải Châu", "88 Nguyễn Văn Linh"),
+    "261119Z1Y3X5W7": ("Xã Văn Lăng", "Thôn 3"),
+    "261120QSK8S7BX": ("Phường Cửa Nam", "12 Lý Thường Kiệt"),
+    "261120R2D4F6H8": ("Phường Bến Thành", "45 Lê Lợi"),
+    "261121K9M3N5P7": ("Phường Hà Đông", "Ngõ 5, 20 Trần Phú"),
+}
+
+
+def places(store: Store) -> dict[str, tuple[str, str]]:
+    with store.read() as session:
+        return {o.code: (o.ward, o.street) for o in orders.list_orders(session)}
+
+
+def test_blank_ward_and_district_columns_take_the_ward_from_the_address_line(
+    shop: Store, tmp_path: Path
+) -> None:
+    blank = {code: {WARD_HEADS: "", DISTRICT_HEADS: ""} for code in SHOPEE_PLACES}
+    result = run(shop, edited(MARKET / "shopee.xlsx", tmp_path / "blank.xlsx", blank))
+    assert result.new == 5 and result.converted == []
+    assert places(shop) == SHOPEE_PLACES
+    # The same export again: the address read from the line is the same, nothing changes.
+    before = snapshot(shop)
+    again = run(shop, tmp_path / "blank.xlsx")
+    assert (again.unchanged, again.differences) == (5, []) and snapshot(shop) == before
+
+
+def test_an_old_address_in_an_export_is_converted_and_reported(shop: Store, tmp_path: Path) -> None:
+    old = {
+        "261120R2D4F6H8": {
+            WARD_HEADS: "Phường 5",
+            DISTRICT_HEADS: "Quận 3",
+            ADDRESS_HEADS: "45 Lê Lợi, Phường 5, Quận 3, TP. Hồ Chí Minh",
+        },
+        "261120QSK8S7BX": {
+            WARD_HEADS: "",
+            DISTRICT_HEADS: "",
+            ADDRESS_HEADS: "12 Lý Thường Kiệt, Dịch Vọng Hậu, Cầu Giấy, Hà Nội",
+        },
+    }
+    path = edited(MARKET / "shopee.xlsx", tmp_path / "old.xlsx", old)
+    with pytest.raises(ImportRejected) as refused:
+        run(shop, path)
+    [error] = refused.value.errors  # the split ward: nothing guessed, the row named
+    assert error.key == "err.ward.old_split" and error.row == 4
+    assert "Phường Cầu Giấy" in error.message() and "Phường Nghĩa Đô" in error.message()
+    old["261120QSK8S7BX"][ADDRESS_HEADS] = "12 Lý Thường Kiệt, Phường Nghĩa Đô, Hà Nội"
+    result = run(shop, edited(MARKET / "shopee.xlsx", tmp_path / "old.xlsx", old))
+    assert result.new == 5 and len(result.converted) == 1
+    assert "Phường 5, Quận 3" in result.converted[0] and "Phường Bàn Cờ" in result.converted[0]
+    with shop.read() as session:
+        order = orders.get(session, "261120R2D4F6H8")
+    assert (order.ward, order.street) == ("Phường Bàn Cờ", "45 Lê Lợi")
+    assert order.old_address.startswith("Phường 5, Quận 3")
+
+
+def test_orders_keep_the_carrier_their_export_names(shop: Store, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    from orderdesk.printing import batch, pdf
+    from orderdesk.printing.documents import Shop
+    from orderdesk.printing.label import LABEL_SIZES
+
+    named = {
+        # Booked with J&T, no tracking number yet: its label is J&T's, not the default's.
+        "578123456789012345": {CARRIER_HEADS: "J&T Express"},
+        # A courier orderdesk has no module for: kept as written, never the default.
+        "578123456789012349": {CARRIER_HEADS: "Ninja Van"},
+    }
+    run(shop, edited(MARKET / "tiktok.csv", tmp_path / "tiktok.csv", named))
+    o = Order.__table__  # type: ignore[attr-defined]
+    with shop.read() as session:
+        conn = session.connection()
+        rows = {
+            r.code: (r.carrier, r.carrier_name, r.tracking)
+            for r in conn.execute(sa.select(o.c.code, o.c.carrier, o.c.carrier_name, o.c.tracking))
+        }
+        ids = [conn.execute(sa.select(o.c.id).where(o.c.code == c)).scalar_one() for c in named]
+        printable = batch.load(session, ids, default_carrier="ghn")
+    assert rows["578123456789012345"] == ("jt", "", None)
+    assert rows["578123456789012349"] == ("other", "Ninja Van", None)
+    assert [p.carrier_name for p in printable] == ["J&T Express", "Ninja Van"]
+    data = io.BytesIO()
+    pdf.write_labels(
+        data, printable, Shop("Tiệm Lan", "0901234567", "Hà Nội"), LABEL_SIZES["100x150"], None
+    )  # type: ignore[arg-type]
+    pages = [page.extract_text() for page in PdfReader(data).pages]
+    assert "J&T Express" in pages[0] and "Ninja Van" in pages[1]
+    assert not any("Giao Hàng Nhanh" in text for text in pages)
+
+
+def test_a_later_export_gives_a_booked_order_its_carrier(shop: Store, tmp_path: Path) -> None:
+    run(shop, MARKET / "tiktok.csv")
+    booked = {"578123456789012345": {CARRIER_HEADS: "J&T Express"}}
+    result = run(shop, edited(MARKET / "tiktok.csv", tmp_path / "later.csv", booked))
+    assert result.updated == 1
+    o = Order.__table__  # type: ignore[attr-defined]
+    with shop.read() as session:
+        carrier = session.connection().execute(
+            sa.select(o.c.carrier).where(o.c.code == "578123456789012345")
+        )
+        assert carrier.scalar_one() == "jt"
+
+
+def test_a_ghtk_label_id_from_a_marketplace_is_stored_as_ghtk_stores_it(
+    shop: Store, tmp_path: Path
+) -> None:
+    shipped = {
+        "578123456789012346": {
+            CARRIER_HEADS: "Giao Hàng Tiết Kiệm",
+            NUMBER_HEADS: "S22749126.SGP39-J31.1375835526",
+        }
+    }
+    run(shop, edited(MARKET / "tiktok.csv", tmp_path / "ghtk.csv", shipped))
+    o = Order.__table__  # type: ignore[attr-defined]
+    with shop.read() as session:
+        row = session.connection().execute(
+            sa.select(o.c.carrier, o.c.tracking).where(o.c.code == "578123456789012346")
+        )
+        assert tuple(row.one()) == ("ghtk", "1375835526")

@@ -92,16 +92,16 @@ def _trimmed(found: Address, province: str, ward: str, district: str) -> str:
             fold(last) in given
             or _names_province(last, found.province)
             or _is_district(last, province)
-            or _names_ward(last, found, province)
+            or _names_ward(last, found, province, district)
         ):
             break
         parts.pop()
     return ", ".join(parts) if len(parts) < whole else found.street
 
 
-def _names_ward(part: str, found: Address, province: str) -> bool:
+def _names_ward(part: str, found: Address, province: str, district: str) -> bool:
     try:
-        return _settle(found.province, province, part, found.district, "").ward == found.ward
+        return _settle(found.province, province, part, district, "").ward == found.ward
     except InvalidInput:
         return False
 
@@ -145,7 +145,8 @@ def _settle(place: geo.Place, province: str, ward: str, district: str, street: s
             return Address(place, current, street, district)
         if len(successors) == 1:
             written = ", ".join(p for p in (ward, district, province) if p)
-            return Address(place, successors[0], street, district, written)
+            # The old district lives on in `written`; beside the new ward it would mislead.
+            return Address(place, successors[0], street, "", written)
         value = ", ".join(p for p in (ward, district) if p)
         if len(old) == 1:  # one old ward, split in July 2025
             options = _either([w.name for w in successors])

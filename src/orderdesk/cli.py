@@ -801,6 +801,8 @@ def customer_show(state: Context, phone: str, as_json: bool) -> None:
         return
     _out(f"{found.name}  {validation.display_phone(found.phone)}  {found.email}".rstrip())
     _out(", ".join(p for p in (found.street, found.ward, found.province) if p))
+    if found.old_address:
+        _out(t("desk.old_address_choose", text=found.old_address))
     _out(
         t(
             "cli.customer.summary",

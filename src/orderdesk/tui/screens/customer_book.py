@@ -41,6 +41,8 @@ def render_head(book: CustomerBook) -> Table:
     grid.add_row(
         t("desk.address"), Text(", ".join(p for p in (c.street, c.ward, c.province) if p) or "—")
     )
+    if c.old_address:
+        grid.add_row(t("desk.old_address"), Text(t("desk.old_address_choose", text=c.old_address)))
     figures = Text(
         t(
             "desk.book.figures",

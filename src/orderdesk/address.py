@@ -51,23 +51,13 @@ def _either(options: list[str]) -> str:
     return ", ".join(options[:-1]) + t("word.or") + options[-1]
 
 
-@lru_cache(maxsize=8192)
 def resolve(province: str, ward: str, district: str = "", street: str = "") -> Address:
-    """The address settled on today's province and ward, or InvalidInput naming the field.
-
-    Remembered: a file names the same few hundred places thousands of times."""
+    """The address settled on today's province and ward, or InvalidInput naming the field."""
     province, ward, district, street = clean(province), clean(ward), clean(district), clean(street)
-    if not ward and street:
+    if not ward and street or not province and street:
         return _from_line(street, province, district)
-    if not province:
-        if street:
-            return _from_line(street, province, district)
-        raise _fail("province", "err.required")
-    place = province_of(province)
-    if not ward:
-        raise _fail("ward", "err.required")
     try:
-        found = _settle(place, province, ward, district, street)
+        found = _place(province, ward, district)
     except InvalidInput as error:
         if street and error.errors[0].key not in _UNSETTLED:
             # The ward column holds something else (an old district, a typo): the street
@@ -77,13 +67,27 @@ def resolve(province: str, ward: str, district: str = "", street: str = "") -> A
             except InvalidInput:
                 pass
         raise
-    return dataclasses.replace(found, street=_trimmed(found, province, ward, district))
+    return dataclasses.replace(found, street=_trimmed(street, found, province, ward, district))
 
 
-def _trimmed(found: Address, province: str, ward: str, district: str) -> str:
+@lru_cache(maxsize=8192)
+def _place(province: str, ward: str, district: str) -> Address:
+    """Province and ward settled, without a street. Remembered: a file names the same few
+    hundred places thousands of times."""
+    if not province:
+        raise _fail("province", "err.required")
+    place = province_of(province)
+    if not ward:
+        raise _fail("ward", "err.required")
+    return _settle(place, province, ward, district, "")
+
+
+def _trimmed(street: str, found: Address, province: str, ward: str, district: str) -> str:
     """The street line without the ward, district and province it repeats at its end
     (`45 Lê Lợi, Phường 5, Quận 3, TP. Hồ Chí Minh` → `45 Lê Lợi`); its first part stays."""
-    parts = parts_of(found.street, at_units=False)
+    if not any(mark in street for mark in ",;\n"):
+        return street
+    parts = parts_of(street, at_units=False)
     whole = len(parts)
     given = {fold(ward), fold(district)}
     while len(parts) > 1:
@@ -96,7 +100,7 @@ def _trimmed(found: Address, province: str, ward: str, district: str) -> str:
         ):
             break
         parts.pop()
-    return ", ".join(parts) if len(parts) < whole else found.street
+    return ", ".join(parts) if len(parts) < whole else street
 
 
 def _names_ward(part: str, found: Address, province: str, district: str) -> bool:
@@ -131,7 +135,9 @@ def _settle(place: geo.Place, province: str, ward: str, district: str, street: s
     ambiguous: geo.PlaceAmbiguous | None = None
     missing: geo.PlaceNotFound | None = None
     try:
-        current = geo.resolve_ward(place.code, ward)
+        # `Phường Lê Lợi` is first looked for as a phường: an old phường of that name
+        # comes before today's xã Lê Lợi elsewhere in the province.
+        current = geo.resolve_ward(place.code, ward, same_kind=True)
     except geo.PlaceAmbiguous as error:
         ambiguous = error
     except geo.PlaceNotFound as error:
@@ -148,15 +154,25 @@ def _settle(place: geo.Place, province: str, ward: str, district: str, street: s
             # The old district lives on in `written`; beside the new ward it would mislead.
             return Address(place, successors[0], street, "", written)
         value = ", ".join(p for p in (ward, district) if p)
+        # Today's ward of that name is a reading too (an old province, a new ward).
+        today = [t("address.today_named", ward=current.name)] if current is not None else []
         if len(old) == 1:  # one old ward, split in July 2025
-            options = _either([w.name for w in successors])
+            options = _either([w.name for w in successors] + today)
             raise _fail("ward", "err.ward.old_split", value=value, options=options)
-        options = _either([f"{o.district} → " + " / ".join(w.name for w in o.becomes) for o in old])
-        raise _fail("ward", "err.ward.old_which", value=value, options=options)
+        olds = [f"{o.district} → " + " / ".join(w.name for w in o.becomes) for o in old]
+        raise _fail("ward", "err.ward.old_which", value=value, options=_either(olds + today))
     if current is not None:
         return Address(place, current, street, district)
     if ambiguous is not None:
         raise _fail("ward", "err.ward.ambiguous", value=ward, options=_either(ambiguous.options))
+    try:  # a unit word of the wrong kind (`Phường X` where only Xã X exists)
+        return Address(place, geo.resolve_ward(place.code, ward), street, district)
+    except geo.PlaceAmbiguous as error:
+        raise _fail(
+            "ward", "err.ward.ambiguous", value=ward, options=_either(error.options)
+        ) from None
+    except geo.PlaceNotFound:
+        pass
     assert missing is not None
     if missing.other_province:
         raise _fail(
@@ -242,9 +258,13 @@ def _from_line(line: str, province: str, district: str) -> Address:
 
 def _ward_of(parts: list[str], line: str, province: str, district: str) -> Address:
     place: geo.Place | None = None
+    while parts and fold(parts[-1]) in _COUNTRY:
+        parts.pop()
     if province:
         place = province_of(province)
-        while parts and _names_province(parts[-1], place):
+        # One part only: before it may stand a city district of the same name
+        # (`…, Thành Phố Hưng Yên, Tỉnh Hưng Yên`).
+        if parts and _names_province(parts[-1], place):
             parts.pop()
     elif parts:
         try:
@@ -273,6 +293,7 @@ def _ward_of(parts: list[str], line: str, province: str, district: str) -> Addre
     raise first_error or _fail("ward", "err.ward.not_in_line", value=line)
 
 
+_COUNTRY = {"viet nam", "vietnam", "vn"}
 # An old address the reform split, or one that needs its district: the seller must choose.
 CHOOSE = ("err.ward.old_split", "err.ward.old_which")
 # Errors that name candidates: another reading of the address must not hide them.

@@ -195,7 +195,7 @@ def resolve_province(text: str) -> Place:
     return _provinces()[code]
 
 
-def resolve_ward(province_code: int, text: str) -> WardPlace:
+def resolve_ward(province_code: int, text: str, *, same_kind: bool = False) -> WardPlace:
     """The ward of `province_code` that `text` names; PlaceNotFound or PlaceAmbiguous.
 
     Every reading of the text is tried (with and without a unit word in front); a unit
@@ -208,7 +208,7 @@ def resolve_ward(province_code: int, text: str) -> WardPlace:
         if found.province_code != province_code:
             raise PlaceNotFound(value, other_province=province(found.province_code).name)
         return found
-    matches = _matches(province_code, value)
+    matches = _matches(province_code, value, same_kind)
     if len({w.code for w, _ in matches}) > 1:
         agreeing = [(w, r) for w, r in matches if names.agrees(r, _ward_words(w.code))]
         if len({w.code for w, _ in agreeing}) == 1:
@@ -227,9 +227,12 @@ def resolve_ward(province_code: int, text: str) -> WardPlace:
     raise PlaceNotFound(value, other_province=", ".join(elsewhere) if elsewhere else None)
 
 
-def _matches(province_code: int, value: str) -> list[tuple[WardPlace, names.Reading]]:
+def _matches(
+    province_code: int, value: str, same_kind: bool = False
+) -> list[tuple[WardPlace, names.Reading]]:
     """The wards of the province each reading names; a unit word keeps its kind of unit
-    when any is left (`Phường X` where only Xã X exists still finds the xã)."""
+    when any is left (`Phường X` where only Xã X exists still finds the xã, unless
+    `same_kind`)."""
     found: list[tuple[WardPlace, names.Reading]] = []
     other_kind: list[tuple[WardPlace, names.Reading]] = []
     for reading in names.readings(value, WARD_UNITS):
@@ -240,7 +243,7 @@ def _matches(province_code: int, value: str) -> list[tuple[WardPlace, names.Read
                 found.append((ward, reading))
             else:
                 other_kind.append((ward, reading))
-    return found or other_kind
+    return found if same_kind else found or other_kind
 
 
 def _ranked(query: str, places: Iterable[P], base: Callable[[P], str], limit: int) -> list[P]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from orderdesk.text import clean, fold, squash
 
@@ -42,7 +43,15 @@ class Reading:
 
 def words(text: str) -> list[str]:
     """Case-folded words, diacritics kept; dots, commas and hyphens separate words."""
-    return re.sub(r"[.,\-–]", " ", clean(text).casefold()).split()
+    return list(_words(text))
+
+
+@lru_cache(maxsize=16384)  # a file names the same few hundred places again and again
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(_SEPARATORS.sub(" ", clean(text).casefold()).split())
+
+
+_SEPARATORS = re.compile(r"[.,\-–]")
 
 
 def key(name_words: Iterable[str]) -> str:
@@ -73,8 +82,14 @@ def readings(text: str, units: Units) -> list[Reading]:
         return []
     marked = not all(word.isascii() for word in typed)
     found = [Reading(None, tuple(typed), marked)]
-    if units.glued is not None and (glued := units.glued.match(fold(typed[0]))):
+    folded = [fold(word) for word in typed[:2]]
+    if units.glued is not None and (glued := units.glued.match(folded[0])):
         found.append(Reading(units.glued_kind, (glued[1], *typed[1:]), marked))
+    for size in (1, 2):
+        kind = units.words.get(tuple(folded[:size])) if len(typed) > size else None
+        if kind and all(w.isascii() or w in units.accented for w in typed[:size]):
+            found.append(Reading(kind, tuple(typed[size:]), marked))
+    return found
     for unit, kind in units.words.items():
         head = typed[: len(unit)]
         if (

@@ -342,3 +342,35 @@ def test_a_customer_book_with_old_addresses(db_path, capsys) -> None:  # type: i
     # Importing the book again changes nothing new.
     code, out, _ = cli(db_path, capsys, "import", "customers", str(SAMPLES / "customers.csv"))
     assert "0 customer(s) added, 3 updated" in out
+
+
+def _old_provinces() -> list[str]:
+    return sorted(geo_old._table().provinces)
+
+
+@pytest.mark.parametrize("old_province", _old_provinces())
+def test_every_old_ward_that_became_one_ward_converts(old_province: str) -> None:
+    """Each old ward of the province that went whole into one current ward, written with
+    its district and old province, in columns and in one line, becomes that ward."""
+    table = geo_old._table()
+    province = table.provinces[old_province].name
+    for district in table.districts.get(old_province, []):
+        for units in table.wards.get(district.code, {}).values():
+            if len(units) != 1 or len(table.becomes.get(units[0].code, ())) != 1:
+                continue
+            [becomes] = table.becomes[units[0].code]
+            ward = units[0].name
+            found = address.resolve(province, ward, district.name, "1 Lê Lợi")
+            assert found.ward == becomes, (ward, district.name, found.ward.name)
+            line = f"1 Lê Lợi, {ward}, {district.name}, {province}"
+            assert address.resolve("", "", "", line).ward == becomes, line
+
+
+def test_a_city_district_named_like_its_province_is_not_taken_for_it() -> None:
+    line = "1 Lê Lợi, Phường Lê Lợi, Thành Phố Hưng Yên, Tỉnh Hưng Yên"
+    found = address.resolve("Tỉnh Hưng Yên", "", "", line)
+    assert (found.ward.name, found.street) == ("Phường Phố Hiến", "1 Lê Lợi")
+    # An old phường comes before today's xã of the same name elsewhere in the province.
+    assert address.resolve("Hưng Yên", "Phường Lê Lợi", "TP Hưng Yên").ward.name == (
+        "Phường Phố Hiến"
+    )

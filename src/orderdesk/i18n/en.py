@@ -107,6 +107,7 @@ MESSAGES: dict[str, str] = {
     "err.ward.elsewhere": "there is no ward '{value}' in {province} (it is in {other})",
     "err.ward.ambiguous": "'{value}' could be: {options}; write it with diacritics or with Phường/Xã",
     "err.ward.old_split": "'{value}' (an address from before July 2025) is now {options}: say which",
+    "address.today_named": "today's {ward}",
     "err.ward.old_which": "'{value}' (an address from before July 2025) was in several districts: {options}; add the district",
     "err.ward.not_in_line": "no ward found in the address '{value}'",
     "word.or": " or ",

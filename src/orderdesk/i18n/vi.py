@@ -104,6 +104,7 @@ MESSAGES: dict[str, str] = {
     "err.ward.elsewhere": "{province} không có phường/xã '{value}' (có ở {other})",
     "err.ward.ambiguous": "'{value}' có thể là: {options}; hãy gõ có dấu hoặc thêm Phường/Xã",
     "err.ward.old_split": "'{value}' (địa chỉ trước 7/2025) nay là {options}: hãy chọn một",
+    "address.today_named": "{ward} (tên mới)",
     "err.ward.old_which": "'{value}' (địa chỉ trước 7/2025) có ở nhiều quận/huyện: {options}; hãy ghi thêm quận/huyện",
     "err.ward.not_in_line": "không tìm thấy phường/xã trong địa chỉ '{value}'",
     "word.or": " hoặc ",

@@ -194,6 +194,8 @@ def lookup(ward: str, district: str = "", province: str = "") -> list[OldWard]:
     found, and by the province. Empty when the ward is no old ward there."""
     if not clean(ward):
         return []
+    if not clean(district):  # `Phường 5, Quận 3` or `p5 q3` typed in the ward field
+        ward, district = _ward_and_district(ward)
     table = _table()
     provinces = _province_codes(province)
     # A district named in any of the provinces narrows to it; one named nowhere is ignored.

@@ -374,3 +374,11 @@ def test_a_city_district_named_like_its_province_is_not_taken_for_it() -> None:
     assert address.resolve("Hưng Yên", "Phường Lê Lợi", "TP Hưng Yên").ward.name == (
         "Phường Phố Hiến"
     )
+
+
+def test_an_old_ward_typed_with_its_district_in_the_ward_field() -> None:
+    assert address.resolve("hcm", "p5 q3").ward.name == "Phường Bàn Cờ"
+    assert address.resolve("hcm", "Phường 5, Quận 3").ward.name == "Phường Bàn Cờ"
+    with pytest.raises(InvalidInput) as refused:
+        address.resolve("Hà Nội", "Dịch Vọng Hậu, Cầu Giấy")
+    assert refused.value.errors[0].key == "err.ward.old_split"

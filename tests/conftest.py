@@ -48,6 +48,24 @@ def db_path(tmp_path: Path, template_db: Path) -> Path:
 
 
 @pytest.fixture
+def run_cli(db_path: Path, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+    """`orderdesk --lang en --db <the test's database> ARGS…` in this process: (exit code,
+    stdout, stderr)."""
+    from orderdesk.cli import main
+
+    def call(*args: str) -> tuple[int, str, str]:
+        try:
+            main(["--lang", "en", "--db", str(db_path), *args])
+            code = 0
+        except SystemExit as done:
+            code = int(done.code or 0)
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return call
+
+
+@pytest.fixture
 def store(db_path: Path) -> Iterator[Store]:
     opened = open_store(db_path)
     yield opened

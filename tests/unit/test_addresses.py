@@ -272,28 +272,14 @@ def test_a_pasted_split_ward_asks_which() -> None:
 # ---------------------------------------------------------------------------- files
 
 
-def cli(db_path, capsys, *args: str) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
-    from orderdesk.cli import main
-
-    try:
-        main(["--lang", "en", "--db", str(db_path), *args])
-        code = 0
-    except SystemExit as done:
-        code = int(done.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def test_an_orders_file_of_old_addresses_imports_converted(db_path, capsys) -> None:  # type: ignore[no-untyped-def]
-    assert cli(db_path, capsys, "import", "products", str(SAMPLES / "products.csv"))[0] == 0
-    code, out, err = cli(
-        db_path, capsys, "import", "orders", str(SAMPLES / "orders-old-addresses.csv")
-    )
+def test_an_orders_file_of_old_addresses_imports_converted(run_cli) -> None:  # type: ignore[no-untyped-def]
+    assert run_cli("import", "products", str(SAMPLES / "products.csv"))[0] == 0
+    code, out, err = run_cli("import", "orders", str(SAMPLES / "orders-old-addresses.csv"))
     assert code == 0 and "5 order(s) created" in out and "3 address(es) from before" in out
     assert "row 3: P5, Q3, TP HCM → Phường Bàn Cờ" in err
     wards = {}
     for order_code in ("CU-0001", "CU-0002", "CU-0003", "CU-0004", "CU-0005"):
-        shown = json.loads(cli(db_path, capsys, "order", "show", order_code, "--json")[1])
+        shown = json.loads(run_cli("order", "show", order_code, "--json")[1])
         wards[order_code] = (shown["ward"], shown["street"], shown["old_address"])
     assert wards == {
         "CU-0001": ("Phường Sài Gòn", "12 Lê Thánh Tôn", "Phường Bến Nghé, Quận 1, TP.HCM"),
@@ -306,14 +292,14 @@ def test_an_orders_file_of_old_addresses_imports_converted(db_path, capsys) -> N
             "Phường Phú Cường, Thủ Dầu Một, Bình Dương",
         ),
     }
-    text = cli(db_path, capsys, "order", "show", "CU-0002")[1]
+    text = run_cli("order", "show", "CU-0002")[1]
     assert "Old address: P5, Q3, TP HCM → Phường Bàn Cờ, Thành phố Hồ Chí Minh" in text
 
 
 def test_an_orders_file_with_a_split_old_ward_is_refused_naming_the_wards(
-    db_path, capsys, tmp_path
+    run_cli, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
-    assert cli(db_path, capsys, "import", "products", str(SAMPLES / "products.csv"))[0] == 0
+    assert run_cli("import", "products", str(SAMPLES / "products.csv"))[0] == 0
     lines = (SAMPLES / "orders-old-addresses.csv").read_text(encoding="utf-8").splitlines()
     lines.append(
         "CU-0006,zalo,Trần Minh,0912 345 606,27 Trần Duy Hưng,Dịch Vọng Hậu,Cầu Giấy,Hà Nội,ML-BE,1"
@@ -321,26 +307,26 @@ def test_an_orders_file_with_a_split_old_ward_is_refused_naming_the_wards(
     lines.append("CU-0007,zalo,Võ An,0912 345 607,3 Hai Bà Trưng,Đa Kao,Quận 1,Hồ Chí Minh,ML-BE,1")
     path = tmp_path / "orders.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    code, _, err = cli(db_path, capsys, "import", "orders", str(path))
+    code, _, err = run_cli("import", "orders", str(path))
     assert code == 1
     assert "row 7" in err and "Phường Cầu Giấy or Phường Nghĩa Đô" in err
     assert "row 8" in err and "Phường Tân Định or Phường Sài Gòn" in err
-    assert json.loads(cli(db_path, capsys, "order", "list", "--json")[1]) == []
+    assert json.loads(run_cli("order", "list", "--json")[1]) == []
 
 
-def test_a_customer_book_with_old_addresses(db_path, capsys) -> None:  # type: ignore[no-untyped-def]
-    code, out, err = cli(db_path, capsys, "import", "customers", str(SAMPLES / "customers.csv"))
+def test_a_customer_book_with_old_addresses(run_cli) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = run_cli("import", "customers", str(SAMPLES / "customers.csv"))
     assert code == 0 and "3 customer(s) added" in out
     assert "1 old address(es) wait" in out and "Phường Nghĩa Đô" in err
-    lan = json.loads(cli(db_path, capsys, "customer", "show", "0912345601", "--json")[1])
+    lan = json.loads(run_cli("customer", "show", "0912345601", "--json")[1])
     assert (lan["ward"], lan["old_address"], lan["tags"]) == ("Phường Sài Gòn", "", ["vip"])
-    minh = json.loads(cli(db_path, capsys, "customer", "show", "0912345606", "--json")[1])
+    minh = json.loads(run_cli("customer", "show", "0912345606", "--json")[1])
     assert (minh["ward"], minh["province"]) == ("", "Thành phố Hà Nội")
     assert minh["old_address"] == "Dịch Vọng Hậu, Cầu Giấy, Hà Nội"
-    code, out, _ = cli(db_path, capsys, "doctor")
+    code, out, _ = run_cli("doctor")
     assert code == 0 and "1 customer(s) keep an address from before July 2025" in out
     # Importing the book again changes nothing new.
-    code, out, _ = cli(db_path, capsys, "import", "customers", str(SAMPLES / "customers.csv"))
+    code, out, _ = run_cli("import", "customers", str(SAMPLES / "customers.csv"))
     assert "0 customer(s) added, 3 updated" in out
 
 

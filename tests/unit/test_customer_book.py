@@ -4,12 +4,10 @@ tags, and merging two records of one person."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from helpers import act, add_product, create
-from orderdesk.cli import main
 from orderdesk.db import Store
 from orderdesk.errors import InvalidInput, NotFound
 from orderdesk.models.enums import Action, OrderStatus
@@ -253,17 +251,8 @@ def test_merging_a_customer_with_itself_or_an_unknown_phone_is_refused(shop: Sto
 
 
 @pytest.fixture
-def cli(db_path: Path, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
-    def call(*args: str) -> tuple[int, str, str]:
-        try:
-            main(["--lang", "en", "--db", str(db_path), *args])
-            code = 0
-        except SystemExit as done:
-            code = int(done.code or 0)
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return call
+def cli(run_cli):  # type: ignore[no-untyped-def]
+    return run_cli
 
 
 def test_customer_search_and_show_through_the_cli(

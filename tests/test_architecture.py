@@ -40,7 +40,7 @@ CORE = [
     "orderdesk.services.handover",
     "orderdesk.io.carrier_files",
     "orderdesk.printing.manifest",
-    "orderdesk.cli_track",
+
     "orderdesk.services.reviews",
     "orderdesk.services.returns",
     "orderdesk.services.reports",
@@ -48,8 +48,9 @@ CORE = [
     "orderdesk.io.reviews",
     "orderdesk.io.marketplaces",
     "orderdesk.gcpause",
-    "orderdesk.cli_after",
+
     "orderdesk.cli",
+    "orderdesk.cli.main",
 ]
 
 

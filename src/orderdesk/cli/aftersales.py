@@ -1,19 +1,14 @@
-"""CLI for step 5: reviews, returns and exchanges. Registered on the main group by
-`orderdesk.cli`, like `cli_track`."""
+"""`orderdesk review|return|exchange …`: after delivery."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import click
 
-from orderdesk.cli_track import _json, _out, _table
+from orderdesk.cli.context import Context
+from orderdesk.cli.output import print_json, say, table
 from orderdesk.i18n import t
-
-if TYPE_CHECKING:
-    from orderdesk.cli import Context
 
 _REASONS = ["wrong_size", "wrong_colour", "defect", "not_as_described", "changed_mind", "other"]
 
@@ -49,7 +44,7 @@ def review_add(
     with state.store().write() as session:
         found = reviews.add(session, code, stars, comment=comment, sku=sku, channel=channel)
     key = "cli.review.queued" if found.stars <= reviews.LOW else "cli.review.saved"
-    _out(t(key, code=found.code, stars=found.stars, id=found.id))
+    say(t(key, code=found.code, stars=found.stars, id=found.id))
 
 
 @review_group.command("queue")
@@ -63,9 +58,9 @@ def review_queue(state: Context, as_json: bool) -> None:
     with state.store().read() as session:
         waiting = reviews.queue(session)
     if as_json:
-        _json([r.to_json() for r in waiting])
+        print_json([r.to_json() for r in waiting])
         return
-    _table(
+    table(
         ["#", t("col.code"), t("col.phone"), t("field.stars"), t("col.when"), t("field.comment")],
         [
             [str(r.id), r.code, r.phone, "★" * r.stars, format_local(r.at), r.comment]
@@ -84,7 +79,7 @@ def review_reply(state: Context, review_id: int, text: str) -> None:
 
     with state.store().write() as session:
         found = reviews.reply(session, review_id, text)
-    _out(t("cli.review.replied", code=found.code))
+    say(t("cli.review.replied", code=found.code))
 
 
 @click.group("return")
@@ -125,7 +120,7 @@ def return_create(
         )
     key = "cli.return.restocked" if restock else "cli.return.written_off"
     lines = ", ".join(f"{line.qty} × {line.sku}" for line in back.lines)
-    _out(t(key, code=back.code, lines=lines, refund=format_money(back.refund)))
+    say(t(key, code=back.code, lines=lines, refund=format_money(back.refund)))
 
 
 @click.command("exchange")
@@ -146,7 +141,7 @@ def exchange_command(
             session, code, _pairs(take, "--from"), _pairs(give, "--to"), reason=reason
         )
         new = orders.get(session, swapped.exchange_code)
-    _out(
+    say(
         t(
             "cli.exchange.done",
             code=code,
@@ -156,72 +151,3 @@ def exchange_command(
             refund=format_money(swapped.refund),
         )
     )
-
-
-@click.command("report")
-@click.argument(
-    "kind",
-    type=click.Choice(
-        ["all", "daily", "channels", "products", "returns", "ratings", "carriers", "repeat", "cod"]
-    ),
-)
-@click.option(
-    "--range",
-    "named",
-    type=click.Choice(["today", "7d", "30d", "month"]),
-    default="30d",
-    show_default=True,
-)
-@click.option("--from", "start", default=None, metavar="YYYY-MM-DD", help="With --to: custom.")
-@click.option("--to", "end", default=None, metavar="YYYY-MM-DD")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.option(
-    "--csv",
-    "csv_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Also write the report's rows to this CSV file.",
-)
-@click.pass_obj
-def report_command(
-    state: Context,
-    kind: str,
-    named: str,
-    start: str | None,
-    end: str | None,
-    as_json: bool,
-    csv_path: Path | None,
-) -> None:
-    """What sells, to whom, through which channel; carriers, returns, repeat buyers, COD."""
-    from orderdesk.services import report_view, reports
-
-    if (start is None) != (end is None):
-        raise click.UsageError(t("cli.report.both_dates"))
-    rng = reports.custom_range(start, end) if start and end else reports.named_range(named)
-    default = state.settings.default_carrier
-    with state.store().read() as session:
-        found = reports.all_reports(session, rng, default_carrier=default)
-    chosen = found if kind == "all" else {"range": rng, kind: found[kind]}
-    if as_json:
-        _json({k: report_view.plain(v) for k, v in chosen.items()})
-    else:
-        for name, value in chosen.items():
-            if name != "range":
-                _print_report(report_view.table(name, value))
-    if csv_path is not None:
-        chosen_kind = kind if kind != "all" else "daily"
-        report_view.export(csv_path, chosen_kind, found[chosen_kind])
-        _out(t("cli.report.csv", path=str(csv_path)))
-
-
-def _print_report(shown: Any) -> None:
-    _out(shown.title)
-    for line in shown.before:
-        _out(line)
-    if shown.heads:
-        _table(shown.heads, shown.rows, right=shown.right)
-    for line in shown.after:
-        _out(f"  {line}")
-    _out()
-
-
-COMMANDS = (review_group, return_group, exchange_command, report_command)

@@ -27,9 +27,9 @@ from pathlib import Path
 from orderdesk import geo
 from orderdesk.db import Store, open_store
 from orderdesk.models.enums import OrderStatus
+from orderdesk.models.inputs import LineInput, OrderCreate, ProductCreate
 from orderdesk.services import demo, orders, products, stock
-from orderdesk.services.orders import LineInput, OrderCreate, search_key
-from orderdesk.services.products import ProductCreate
+from orderdesk.services.orders import search_key
 from orderdesk.text import fold
 
 

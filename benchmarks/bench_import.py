@@ -23,8 +23,8 @@ import market_exports  # noqa: E402
 
 def shop(folder: Path, skus: list[tuple[str, int]]) -> Path:
     from orderdesk.db import open_store
+    from orderdesk.models.inputs import ProductCreate
     from orderdesk.services import products, stock
-    from orderdesk.services.products import ProductCreate
 
     path = folder / "shop.db"
     store = open_store(path)

@@ -26,9 +26,8 @@ import orderdesk
 from orderdesk import geo
 from orderdesk.db import open_store
 from orderdesk.models.enums import Action
+from orderdesk.models.inputs import LineInput, OrderCreate, ProductCreate
 from orderdesk.services import demo, orders, products, stock
-from orderdesk.services.orders import LineInput, OrderCreate
-from orderdesk.services.products import ProductCreate
 
 HERE = Path(__file__).resolve().parent
 

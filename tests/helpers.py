@@ -10,11 +10,10 @@ from typing import Any
 
 from orderdesk.db import Store
 from orderdesk.models.enums import Action, Inspection, OrderStatus, PaymentMethod
+from orderdesk.models.inputs import LineInput, OrderCreate, ProductCreate
 from orderdesk.models.reads import OrderRead, StockRow
 from orderdesk.printing.documents import Line, PrintOrder
 from orderdesk.services import orders, products, stock
-from orderdesk.services.orders import LineInput, OrderCreate
-from orderdesk.services.products import ProductCreate
 
 SAMPLES = Path(__file__).parents[1] / "assets" / "samples"
 # The carrier samples tell parcels shipped on 19/11/2026 as a shop reads them on 27/11/2026 at

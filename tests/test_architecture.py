@@ -40,7 +40,6 @@ CORE = [
     "orderdesk.services.handover",
     "orderdesk.io.carrier_files",
     "orderdesk.printing.manifest",
-
     "orderdesk.services.reviews",
     "orderdesk.services.returns",
     "orderdesk.services.reports",
@@ -48,7 +47,6 @@ CORE = [
     "orderdesk.io.reviews",
     "orderdesk.io.marketplaces",
     "orderdesk.gcpause",
-
     "orderdesk.cli",
     "orderdesk.cli.main",
 ]

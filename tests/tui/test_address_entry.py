@@ -12,8 +12,9 @@ from textual.widgets import Static, TextArea
 from helpers import add_product, settle
 from orderdesk import config
 from orderdesk.db import Store
+from orderdesk.models.inputs import CustomerEntry
 from orderdesk.services import orders
-from orderdesk.services.customer_import import CustomerEntry, check, save
+from orderdesk.services.customer_import import check, save
 from orderdesk.tui.app import make_app
 from orderdesk.tui.screens.entry import EntryScreen
 

@@ -20,8 +20,8 @@ from helpers import add_product
 from orderdesk import config
 from orderdesk.db import Store
 from orderdesk.models.enums import Action
+from orderdesk.models.inputs import LineInput, OrderCreate
 from orderdesk.services import orders, stock
-from orderdesk.services.orders import LineInput, OrderCreate
 from orderdesk.tui.app import make_app
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"

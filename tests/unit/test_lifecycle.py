@@ -13,9 +13,9 @@ from orderdesk.db import Store
 from orderdesk.errors import IllegalTransition
 from orderdesk.i18n import set_language
 from orderdesk.models.enums import Action, OrderStatus
+from orderdesk.models.inputs import LineInput, OrderEdit
 from orderdesk.models.lifecycle import TRANSITIONS
 from orderdesk.services import doctor, orders, stock
-from orderdesk.services.orders import LineInput, OrderEdit
 
 DIRECT = [a for a in Action if a is not Action.ALLOCATE]
 
@@ -114,3 +114,49 @@ def test_stock_follows_the_order_through_its_life(store: Store) -> None:
         "returning",
         "returned",
     }
+
+
+def test_the_path_between_any_two_statuses_is_the_shortest_walk_of_the_table() -> None:
+    from itertools import product
+
+    from orderdesk.models import lifecycle
+
+    steps = [a for a in lifecycle.TRANSITIONS if a not in (Action.EDIT, Action.ALLOCATE)]
+
+    def shortest(start: OrderStatus, goal: OrderStatus) -> int | None:
+        for length in range(0, 6):
+            for walk in product(steps, repeat=length):
+                here: OrderStatus | None = start
+                for action in walk:
+                    here = lifecycle.TRANSITIONS[action].get(here) if here else None
+                if here is goal:
+                    return length
+        return None
+
+    for start, goal in product(OrderStatus, OrderStatus):
+        found = lifecycle.path(start, goal)
+        assert (None if found is None else len(found)) == shortest(start, goal), (start, goal)
+        here = start
+        for action in found or []:
+            here = lifecycle.next_status("X", here, action)
+        assert found is None or here is goal
+
+
+def test_a_marketplace_moves_orders_only_forward() -> None:
+    from orderdesk.io.marketplaces import steps_between
+
+    S = OrderStatus
+    assert steps_between(S.PENDING, S.SHIPPED) == [Action.CONFIRM, Action.PACK, Action.SHIP]
+    assert steps_between(S.PACKED, S.RETURNED) == [Action.SHIP, Action.MARK_RETURNED]
+    # Cancelled by the buyer while on its way: the parcel comes back.
+    assert steps_between(S.SHIPPED, S.CANCELLED) == [Action.START_RETURN]
+    assert steps_between(S.DELIVERY_FAILED, S.DELIVERED) == [Action.DELIVER]
+    # Ours went further, or another way: nothing moves (and the seller is told).
+    for ours, theirs in (
+        (S.DELIVERED, S.SHIPPED),
+        (S.DELIVERY_FAILED, S.SHIPPED),
+        (S.RETURNING, S.CANCELLED),
+        (S.AWAITING_STOCK, S.SHIPPED),
+        (S.CANCELLED, S.PENDING),
+    ):
+        assert steps_between(ours, theirs) is None, (ours, theirs)

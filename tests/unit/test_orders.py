@@ -11,8 +11,8 @@ from helpers import act, add_product, create, order_data, stock_of
 from orderdesk.db import Store
 from orderdesk.errors import ChecklistFailed, InvalidInput, OutOfStock
 from orderdesk.models.enums import Action, OrderStatus
+from orderdesk.models.inputs import LineInput, OrderEdit
 from orderdesk.services import checklist, doctor, orders, stock
-from orderdesk.services.orders import LineInput, OrderEdit
 from orderdesk.timeutil import local_today
 
 

@@ -22,9 +22,8 @@ import sqlalchemy as sa
 
 from orderdesk.db import open_store
 from orderdesk.models.enums import Action
+from orderdesk.models.inputs import LineInput, OrderCreate, ProductCreate
 from orderdesk.services import orders, products, stock
-from orderdesk.services.orders import LineInput, OrderCreate
-from orderdesk.services.products import ProductCreate
 
 ORDERS = 300
 KILLS = 10

@@ -21,8 +21,8 @@ from helpers import add_product
 from orderdesk.db import Store
 from orderdesk.errors import InvalidInput
 from orderdesk.models.enums import Action
+from orderdesk.models.inputs import LineInput, OrderCreate
 from orderdesk.services import orders, reports, returns, reviews, shipping
-from orderdesk.services.orders import LineInput, OrderCreate
 
 RANGE = reports.Range(date(2026, 11, 20), date(2026, 11, 26))
 

@@ -15,9 +15,8 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
 from orderdesk.db import open_store
 from orderdesk.errors import OrderdeskError
 from orderdesk.models.enums import Action
+from orderdesk.models.inputs import LineInput, OrderCreate, OrderEdit, ProductCreate
 from orderdesk.services import doctor, orders, products, stock
-from orderdesk.services.orders import LineInput, OrderCreate, OrderEdit
-from orderdesk.services.products import ProductCreate
 
 SKUS = ["A", "B", "C"]
 _template: Path | None = None

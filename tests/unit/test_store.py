@@ -196,8 +196,8 @@ def test_doctor_notices_stock_changed_behind_the_ledgers_back(store: Store, db_p
 
 
 def test_the_search_index_follows_every_order_change(store: Store, db_path: Path) -> None:
+    from orderdesk.models.inputs import OrderEdit
     from orderdesk.services import orders
-    from orderdesk.services.orders import OrderEdit
 
     add_product(store, "X-1", on_hand=5)
     code = create(store, {"X-1": 1}, name="Nguyễn Văn Quang").code

@@ -22,9 +22,9 @@ from orderdesk.db import Store
 from orderdesk.errors import ImportRejected
 from orderdesk.io.carrier_files import read_cod, read_status
 from orderdesk.models.enums import Action, OrderStatus
+from orderdesk.models.inputs import LineInput, OrderCreate
 from orderdesk.models.tables import TrackingEvent
 from orderdesk.services import cod, orders, problems, shipping, tracking
-from orderdesk.services.orders import LineInput, OrderCreate
 from orderdesk.services.problems import Rule
 
 PREFIX = {"ghn": 1, "ghtk": 2, "viettel_post": 3, "jt": 4, "vnpost": 5, "self": 6}

@@ -20,7 +20,7 @@ def order() -> None:
 
 
 def _parse_items(items: Sequence[str]) -> list[Any]:
-    from orderdesk.services.orders import LineInput
+    from orderdesk.models.inputs import LineInput
 
     lines = []
     for item in items:
@@ -85,8 +85,8 @@ def order_add(
     **fields: str | None,
 ) -> None:
     """Add an order; prints its code."""
+    from orderdesk.models.inputs import OrderCreate
     from orderdesk.services import orders
-    from orderdesk.services.orders import OrderCreate
 
     missing = [
         name for name in ("name", "phone", "street", "ward", "province") if not fields.get(name)
@@ -134,8 +134,8 @@ def order_edit(
     state: Context, code: str, items: tuple[str, ...], allow_backorder: bool, **fields: str | None
 ) -> None:
     """Change a pending order (items given replace all lines)."""
+    from orderdesk.models.inputs import OrderEdit
     from orderdesk.services import orders
-    from orderdesk.services.orders import OrderEdit
 
     changes = OrderEdit(**{k: v for k, v in fields.items()})
     if items:

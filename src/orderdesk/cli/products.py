@@ -27,8 +27,8 @@ def product() -> None:
 @click.pass_obj
 def product_add(state: Context, **fields: str) -> None:
     """Add a product, or update the one with this SKU."""
+    from orderdesk.models.inputs import ProductCreate
     from orderdesk.services import products
-    from orderdesk.services.products import ProductCreate
 
     data = ProductCreate(**fields)  # type: ignore[arg-type]
     with state.store().write() as session:

@@ -12,8 +12,8 @@ from orderdesk.i18n import t
 from orderdesk.io.common import ImportResult, check_columns, row_errors
 from orderdesk.io.csvout import write_csv
 from orderdesk.io.sheets import read_table
+from orderdesk.models.inputs import CustomerEntry
 from orderdesk.services import customer_import, customers
-from orderdesk.services.customer_import import CustomerEntry
 from orderdesk.timeutil import format_local
 
 REQUIRED = ("phone", "name")

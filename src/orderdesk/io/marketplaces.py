@@ -33,11 +33,12 @@ from orderdesk.i18n import t
 from orderdesk.io.carrier_files import parse_time
 from orderdesk.io.common import row_errors
 from orderdesk.io.sheets import Sheet, read_table
+from orderdesk.models import lifecycle
 from orderdesk.models.enums import Action, OrderStatus
+from orderdesk.models.inputs import LineInput, OrderCreate
 from orderdesk.models.money import format_money, parse_money
 from orderdesk.models.tables import Order, OrderLine
 from orderdesk.services import orders
-from orderdesk.services.orders import LineInput, OrderCreate
 from orderdesk.text import clean, fold
 from orderdesk.timeutil import local_tz, utcnow
 from orderdesk.validation import display_phone
@@ -65,9 +66,6 @@ TARGET = {
     Market.CANCELLED: S.CANCELLED,
     Market.RETURNED: S.RETURNED,
 }
-# How an order gets from each of our statuses to a marketplace's: the actions in order.
-_FORWARD = [Action.CONFIRM, Action.PACK, Action.SHIP, Action.DELIVER]
-_RANK = {S.PENDING: 0, S.CONFIRMED: 1, S.PACKED: 2, S.SHIPPED: 3, S.DELIVERED: 4}
 
 
 @dataclass(frozen=True, eq=False)  # compared (and cached) by identity
@@ -810,26 +808,29 @@ def _given(market: MarketOrder) -> dict[str, object]:
     return given
 
 
+# The actions an import may take to bring an order to the marketplace's status.
+_IMPORT_STEPS = frozenset(
+    {
+        Action.CONFIRM,
+        Action.PACK,
+        Action.SHIP,
+        Action.DELIVER,
+        Action.CANCEL,
+        Action.START_RETURN,
+        Action.MARK_RETURNED,
+    }
+)
+
+
 def steps_between(status: OrderStatus, target: OrderStatus) -> list[Action] | None:
     """The actions that take an order from our status to the marketplace's, or None when
-    no forward path exists (ours went further, or a different way): then nothing moves."""
-    if target is S.CANCELLED:
-        if status in (S.PENDING, S.AWAITING_STOCK, S.CONFIRMED, S.PACKED):
-            return [Action.CANCEL]
-        if status in (S.SHIPPED, S.DELIVERY_FAILED):
-            return [Action.START_RETURN]  # cancelled on the way: the parcel comes back
+    no forward path exists (ours went further, or a different way): then nothing moves.
+    A cancellation of a parcel already on its way means it comes back."""
+    if target is S.CANCELLED and status in (S.SHIPPED, S.DELIVERY_FAILED):
+        target = S.RETURNING
+    if status is target:
         return None
-    if target is S.RETURNED:
-        if status in (S.SHIPPED, S.DELIVERY_FAILED, S.RETURNING):
-            return [Action.MARK_RETURNED]
-        if status in _RANK and _RANK[status] < _RANK[S.SHIPPED]:
-            return _FORWARD[_RANK[status] : _RANK[S.SHIPPED]] + [Action.MARK_RETURNED]
-        return None
-    if status is S.DELIVERY_FAILED and target is S.DELIVERED:
-        return [Action.DELIVER]
-    if status in _RANK and target in _RANK and _RANK[target] > _RANK[status]:
-        return _FORWARD[_RANK[status] : _RANK[target]]
-    return None
+    return lifecycle.path(status, target, via=_IMPORT_STEPS)
 
 
 def _set_numbers(

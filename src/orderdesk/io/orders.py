@@ -19,10 +19,11 @@ from orderdesk.io.common import ImportResult, check_columns
 from orderdesk.io.csvout import write_csv
 from orderdesk.io.sheets import read_table
 from orderdesk.models.enums import OrderStatus
+from orderdesk.models.inputs import LineInput, OrderCreate
 from orderdesk.models.reads import OrderRead
 from orderdesk.models.tables import Order
 from orderdesk.services import orders as order_service
-from orderdesk.services.orders import LineInput, OrderCreate, ValidOrder
+from orderdesk.services.orders import ValidOrder
 from orderdesk.text import clean
 from orderdesk.timeutil import format_local
 

@@ -10,9 +10,10 @@ from orderdesk.errors import ImportRejected, InvalidInput, RowError
 from orderdesk.io.common import ImportResult, check_columns, flag, row_errors
 from orderdesk.io.csvout import write_csv
 from orderdesk.io.sheets import read_table
+from orderdesk.models.inputs import ProductCreate
 from orderdesk.models.tables import Product, Stock
 from orderdesk.services import products as product_service
-from orderdesk.services.products import CleanProduct, ProductCreate
+from orderdesk.services.products import CleanProduct
 
 REQUIRED = ("sku", "name", "price")
 OPTIONAL = ("variant", "color", "size", "weight_g", "barcode", "stock", "low_stock", "active")

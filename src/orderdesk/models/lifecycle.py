@@ -59,3 +59,33 @@ def next_status(code: str, status: OrderStatus, action: Action) -> OrderStatus:
 
 def actions_from(status: OrderStatus) -> list[Action]:
     return [action for action, table in TRANSITIONS.items() if status in table]
+
+
+def path(
+    status: OrderStatus, target: OrderStatus, *, via: frozenset[Action] | None = None
+) -> list[Action] | None:
+    """The fewest actions that take an order from `status` to `target` through the table
+    (none when it is there already), or None when the table has no way there. `via`
+    limits the actions a caller may take (an import never re-delivers or edits).
+
+    The one place a path between statuses is worked out: imports, the carrier's events and
+    the problems queue ask it."""
+    allowed_actions = via if via is not None else frozenset(TRANSITIONS) - _NOT_A_STEP
+    paths: dict[OrderStatus, list[Action]] = {status: []}
+    frontier = [status]
+    while frontier:
+        if target in paths:
+            return paths[target]
+        following: list[OrderStatus] = []
+        for here in frontier:
+            for action, table in TRANSITIONS.items():
+                there = table.get(here)
+                if action in allowed_actions and there is not None and there not in paths:
+                    paths[there] = [*paths[here], action]
+                    following.append(there)
+        frontier = following
+    return paths.get(target)
+
+
+# Not steps of a path: editing stays where it is, allocation follows stock.
+_NOT_A_STEP = frozenset({Action.EDIT, Action.ALLOCATE})

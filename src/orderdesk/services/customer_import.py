@@ -16,27 +16,13 @@ from sqlmodel import Session
 
 from orderdesk import address, validation
 from orderdesk.errors import InvalidInput
+from orderdesk.models.inputs import CustomerEntry
 from orderdesk.models.tables import Customer
 from orderdesk.services.customers import search_key
 from orderdesk.text import clean
 from orderdesk.timeutil import utcnow
 
 _c = Customer.__table__  # type: ignore[attr-defined]
-
-
-@dataclass(frozen=True)
-class CustomerEntry:
-    """A customer as a book gives them: text until checked."""
-
-    phone: str
-    name: str
-    email: str = ""
-    street: str = ""
-    ward: str = ""
-    district: str = ""
-    province: str = ""
-    notes: str = ""
-    tags: str = ""
 
 
 @dataclass(frozen=True)

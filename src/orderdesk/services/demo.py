@@ -20,10 +20,9 @@ from orderdesk.db import Store
 from orderdesk.errors import OrderdeskError
 from orderdesk.io.carrier_files import CodRow
 from orderdesk.models.enums import Action, OrderStatus
+from orderdesk.models.inputs import LineInput, OrderCreate, ProductCreate
 from orderdesk.models.tables import Order, Product
 from orderdesk.services import cod, orders, products, returns, reviews, shipping, stock, tracking
-from orderdesk.services.orders import LineInput, OrderCreate
-from orderdesk.services.products import ProductCreate
 from orderdesk.timeutil import utcnow
 
 FAMILY = [

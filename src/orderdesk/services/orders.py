@@ -33,6 +33,7 @@ from orderdesk.errors import (
 )
 from orderdesk.i18n import t
 from orderdesk.models.enums import Action, Inspection, MoveKind, OrderStatus, PaymentMethod
+from orderdesk.models.inputs import EDITABLE, LineInput, OrderCreate, OrderEdit
 from orderdesk.models.lifecycle import HOLDS_STOCK, OUT_OF_SHOP, next_status
 from orderdesk.models.reads import (
     EventRead,
@@ -151,93 +152,6 @@ _UNTICK = sa.delete(_checks).where(
     _checks.c.order_id == sa.bindparam("oid"), _checks.c.item == sa.bindparam("item")
 )
 _TICKS: dict[str, Any] = {}
-
-
-# ---------------------------------------------------------------------------- input shapes
-
-
-@dataclass
-class LineInput:
-    sku: str
-    qty: object
-    unit_price: object | None = None  # None: the product's current price
-
-
-@dataclass
-class OrderCreate:
-    """An order as the seller typed it (or a file held it): text until validated."""
-
-    name: str
-    phone: str
-    street: str
-    ward: str
-    province: str
-    items: list[LineInput]
-    email: str = ""
-    district: str = ""
-    channel: str = ""
-    code: str = ""
-    shipping_fee: object = 0
-    discount: object = 0
-    paid: object | None = None  # None: nothing for COD, everything for prepaid/bank
-    cod: object | None = None  # None: whatever is still owed
-    payment: str = PaymentMethod.COD.value
-    deliver_by: object | None = None
-    inspection: str = Inspection.VIEW.value
-    note: str = ""
-    # The buyer's address from before July 2025, when the seller chose today's ward for it
-    # (the desk's type-ahead); an old address in `ward` itself is converted by `validate`.
-    old_address: str = ""
-
-
-_EDITABLE = (
-    "name",
-    "phone",
-    "email",
-    "street",
-    "ward",
-    "province",
-    "district",
-    "channel",
-    "shipping_fee",
-    "discount",
-    "paid",
-    "cod",
-    "payment",
-    "deliver_by",
-    "inspection",
-    "note",
-)
-
-
-@dataclass
-class OrderEdit:
-    """Changes to a pending order; fields left None stay as they are."""
-
-    name: str | None = None
-    phone: str | None = None
-    email: str | None = None
-    street: str | None = None
-    ward: str | None = None
-    province: str | None = None
-    district: str | None = None
-    channel: str | None = None
-    shipping_fee: object | None = None
-    discount: object | None = None
-    paid: object | None = None
-    cod: object | None = None
-    payment: str | None = None
-    deliver_by: object | None = None
-    inspection: str | None = None
-    note: str | None = None
-    items: list[LineInput] | None = None
-
-    @classmethod
-    def whole(cls, data: OrderCreate) -> OrderEdit:
-        """Every field set as `data` has it (a form showing the whole order). A value left
-        out there (None) becomes blank here, which means "the default", not "unchanged"."""
-        values = {name: getattr(data, name) for name in _EDITABLE}
-        return cls(**{k: "" if v is None else v for k, v in values.items()}, items=data.items)
 
 
 @dataclass
@@ -1201,7 +1115,7 @@ def edit(
     next_status(order.code, order.status, Action.EDIT)
     lines = _lines(session, order.id)
     data = _current_input(order, lines)
-    for name in _EDITABLE:
+    for name in EDITABLE:
         value = getattr(changes, name)
         if value is not None:
             setattr(data, name, value)

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from orderdesk import validation
 from orderdesk.errors import NotFound
 from orderdesk.models.enums import MoveKind
+from orderdesk.models.inputs import ProductCreate
 from orderdesk.models.reads import ProductRead
 from orderdesk.models.tables import Product, Stock
 from orderdesk.services import stock as stock_service
@@ -18,23 +19,6 @@ from orderdesk.timeutil import utcnow
 from orderdesk.validation import Collector
 
 _SKU_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_./+")
-
-
-@dataclass
-class ProductCreate:
-    """A product as typed or imported; `price` etc. may be text until validated."""
-
-    sku: str
-    name: str
-    price: object
-    variant: str = ""
-    color: str = ""
-    size: str = ""
-    weight_g: object = 0
-    barcode: str | None = None
-    low_stock: object = 0
-    active: bool = True
-    stock: object | None = None  # on hand to set, when given
 
 
 @dataclass(frozen=True)

@@ -25,11 +25,12 @@ from orderdesk import validation
 from orderdesk.errors import FieldError, InvalidInput
 from orderdesk.i18n import t
 from orderdesk.models.enums import MoveKind, ReturnReason
+from orderdesk.models.inputs import LineInput, OrderCreate
 from orderdesk.models.reads import Jsonable
 from orderdesk.models.tables import OrderLine, Return, ReturnLine
 from orderdesk.services import orders
 from orderdesk.services import stock as stock_service
-from orderdesk.services.orders import LineInput, OrderCreate, _lines, _load, _record
+from orderdesk.services.orders import _lines, _load, _record
 from orderdesk.text import clean
 from orderdesk.timeutil import utcnow
 from orderdesk.validation import fail

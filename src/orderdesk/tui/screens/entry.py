@@ -21,10 +21,11 @@ from orderdesk import address, geo, geo_old, validation
 from orderdesk.errors import InvalidInput, OrderdeskError
 from orderdesk.i18n import t
 from orderdesk.models.enums import Inspection, OrderStatus, PaymentMethod
+from orderdesk.models.inputs import LineInput, OrderCreate, OrderEdit
 from orderdesk.models.money import format_money
 from orderdesk.models.reads import OrderRead
 from orderdesk.services import customers, orders, paste, stock
-from orderdesk.services.orders import LineInput, OrderCreate, OrderEdit, Quote
+from orderdesk.services.orders import Quote
 from orderdesk.timeutil import format_local
 from orderdesk.tui.guard import guarded
 from orderdesk.tui.widgets.form import Field, FormInput

@@ -57,9 +57,9 @@ def main() -> None:
     args = parser.parse_args()
 
     from orderdesk.db import open_store
-    from orderdesk.io.orders import import_orders
     from orderdesk.models.inputs import ProductCreate
     from orderdesk.services import products, stock
+    from orderdesk.services.files.orders import import_orders
 
     # The table's first use, in a fresh process as a CLI command meets it.
     code = "import time; t = time.perf_counter(); from orderdesk import geo_old; geo_old.warm(); "

@@ -383,7 +383,7 @@ def bench_import(folder: Path, lines: int = 10_000) -> None:
                     ]
                 )
                 written += 1
-    from orderdesk.io.orders import import_orders
+    from orderdesk.services.files.orders import import_orders
 
     best = None
     for attempt in range(2):

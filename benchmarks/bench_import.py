@@ -44,7 +44,7 @@ def main() -> None:
     compileall.compile_dir(Path(orderdesk.__file__).parent, quiet=1)
 
     from orderdesk.db import open_store
-    from orderdesk.io.marketplaces import import_marketplace
+    from orderdesk.services.files.marketplace import import_marketplace
 
     skus = [(f"SKU-{i:04d}", 100_000 + i * 1000) for i in range(200)]
     with tempfile.TemporaryDirectory() as tmp:

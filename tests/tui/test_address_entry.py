@@ -14,7 +14,7 @@ from orderdesk import config
 from orderdesk.db import Store
 from orderdesk.models.inputs import CustomerEntry
 from orderdesk.services import orders
-from orderdesk.services.customer_import import check, save
+from orderdesk.services.files.customers import check, save
 from orderdesk.tui.app import make_app
 from orderdesk.tui.screens.entry import EntryScreen
 

@@ -232,7 +232,7 @@ async def test_switch_report_ranges_and_the_chart_changes(shop: Store, now: date
 async def test_import_a_marketplace_export_from_the_orders_list(
     store: Store, tmp_path: Path
 ) -> None:
-    from orderdesk.io.products import import_products
+    from orderdesk.services.files.products import import_products
     from orderdesk.tui.modals.report import ReportModal
     from orderdesk.tui.screens.orders import OrdersScreen
 

@@ -13,11 +13,11 @@ from openpyxl import Workbook
 from helpers import add_product, create, stock_of
 from orderdesk.db import Store, open_store
 from orderdesk.errors import ImportRejected
-from orderdesk.io.orders import export_orders, import_orders
-from orderdesk.io.products import export_products, import_products
-from orderdesk.io.sheets import FileUnreadable
+from orderdesk.formats.sheets import FileUnreadable
 from orderdesk.models.enums import OrderStatus
 from orderdesk.services import doctor, orders
+from orderdesk.services.files.orders import export_orders, import_orders
+from orderdesk.services.files.products import export_products, import_products
 
 SAMPLES = Path(__file__).parents[2] / "assets" / "samples"
 
@@ -341,9 +341,9 @@ def test_an_order_code_that_exists_is_refused(store: Store, tmp_path: Path) -> N
 
 def test_the_sample_reviews_import_once_the_orders_are_delivered(store: Store) -> None:
     from helpers import act
-    from orderdesk.io.reviews import import_reviews
     from orderdesk.models.enums import Action
     from orderdesk.services import reviews
+    from orderdesk.services.files.reviews import import_reviews
 
     run_import(store, "products", SAMPLES / "products.csv")
     run_import(store, "orders", SAMPLES / "orders.csv")

@@ -143,7 +143,7 @@ def test_the_path_between_any_two_statuses_is_the_shortest_walk_of_the_table() -
 
 
 def test_a_marketplace_moves_orders_only_forward() -> None:
-    from orderdesk.io.marketplaces import steps_between
+    from orderdesk.services.files.marketplace import steps_between
 
     S = OrderStatus
     assert steps_between(S.PENDING, S.SHIPPED) == [Action.CONFIRM, Action.PACK, Action.SHIP]

@@ -16,13 +16,14 @@ from openpyxl import load_workbook
 
 from orderdesk.db import Store
 from orderdesk.errors import ImportRejected
-from orderdesk.io.marketplaces import import_marketplace, money, recognise
-from orderdesk.io.orders import export_orders
-from orderdesk.io.products import import_products
-from orderdesk.io.sheets import read_table
+from orderdesk.formats.marketplaces import money, recognise
+from orderdesk.formats.sheets import read_table
 from orderdesk.models.enums import OrderStatus
 from orderdesk.models.tables import Order, StockMove
 from orderdesk.services import doctor, orders, stock
+from orderdesk.services.files.marketplace import import_marketplace
+from orderdesk.services.files.orders import export_orders
+from orderdesk.services.files.products import import_products
 
 SAMPLES = Path(__file__).parents[2] / "assets" / "samples"
 MARKET = SAMPLES / "marketplaces"

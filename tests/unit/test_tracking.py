@@ -20,7 +20,7 @@ from helpers import SAMPLES, add_product, dated_sample, sample_time, stock_of
 from orderdesk.carriers import REGISTRY, Outcome
 from orderdesk.db import Store
 from orderdesk.errors import ImportRejected
-from orderdesk.io.carrier_files import read_cod, read_status
+from orderdesk.formats.carrier_files import read_cod, read_status
 from orderdesk.models.enums import Action, OrderStatus
 from orderdesk.models.inputs import LineInput, OrderCreate
 from orderdesk.models.tables import TrackingEvent

@@ -53,10 +53,10 @@ def import_(
     Orders exported by Shopee, TikTok Shop or Lazada: `import orders FILE --from shopee`.
     Importing an export again only updates status and tracking number.
     """
-    from orderdesk.io.customers import import_customers
-    from orderdesk.io.orders import import_orders
-    from orderdesk.io.products import import_products
-    from orderdesk.io.reviews import import_reviews
+    from orderdesk.services.files.customers import import_customers
+    from orderdesk.services.files.orders import import_orders
+    from orderdesk.services.files.products import import_products
+    from orderdesk.services.files.reviews import import_reviews
 
     if market is not None:
         if kind != "orders":
@@ -120,7 +120,7 @@ def import_(
 def _import_market(
     state: Context, file: Path, market: str, skip_unknown_sku: bool, dry_run: bool
 ) -> None:
-    from orderdesk.io.marketplaces import import_marketplace
+    from orderdesk.services.files.marketplace import import_marketplace
 
     with reporting_import(str(file), hint=_unknown_sku_hint):
         try:
@@ -145,10 +145,10 @@ def _import_market(
 @click.pass_obj
 def export(state: Context, kind: str, file: Path, status: str | None) -> None:
     """Export to CSV (safe to open in Excel or LibreOffice)."""
-    from orderdesk.io.customers import export_customers
-    from orderdesk.io.orders import export_orders
-    from orderdesk.io.products import export_products
     from orderdesk.models.enums import OrderStatus
+    from orderdesk.services.files.customers import export_customers
+    from orderdesk.services.files.orders import export_orders
+    from orderdesk.services.files.products import export_products
 
     with state.store().read() as session:
         if kind == "orders":

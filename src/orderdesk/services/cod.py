@@ -19,8 +19,8 @@ from sqlmodel import Session
 
 from orderdesk.carriers import Carrier
 from orderdesk.db import dialect_insert
+from orderdesk.formats.carrier_files import CodRow
 from orderdesk.i18n import t
-from orderdesk.io.carrier_files import CodRow
 from orderdesk.models.enums import OrderStatus, PaymentMethod
 from orderdesk.models.reads import Jsonable
 from orderdesk.models.tables import CodLine, CodRemit, Order
@@ -272,7 +272,7 @@ def import_statement(
     default_carrier: str = "ghn",
     now: datetime | None = None,
 ) -> CodReport:
-    from orderdesk.io.carrier_files import read_cod
+    from orderdesk.formats.carrier_files import read_cod
 
     found, rows = read_cod(path, carrier)
     return apply_lines(

@@ -18,7 +18,7 @@ from orderdesk import geo
 from orderdesk.carriers import REGISTRY, StatusRow
 from orderdesk.db import Store
 from orderdesk.errors import OrderdeskError
-from orderdesk.io.carrier_files import CodRow
+from orderdesk.formats.carrier_files import CodRow
 from orderdesk.models.enums import Action, OrderStatus
 from orderdesk.models.inputs import LineInput, OrderCreate, ProductCreate
 from orderdesk.models.tables import Order, Product

@@ -29,7 +29,7 @@ _INTEGRITY = sa.text("INSERT INTO order_search(order_search, rank) VALUES ('inte
 def notes(session: Session) -> list[str]:
     """What the seller should know that is no inconsistency: customers whose address from
     before July 2025 still waits for its ward to be chosen."""
-    from orderdesk.services.customer_import import waiting
+    from orderdesk.services.files.customers import waiting
 
     count = waiting(session)
     return [t("doctor.old_addresses", count=count)] if count else []

@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from orderdesk.carriers import REGISTRY
 from orderdesk.errors import NotFound, OrderdeskError
-from orderdesk.io.carrier_files import UploadRow, write_upload
+from orderdesk.formats.carrier_files import UploadRow, write_upload
 from orderdesk.models.enums import Action, OrderStatus
 from orderdesk.models.reads import Jsonable
 from orderdesk.models.tables import Handover, HandoverParcel, Order, OrderLine, Product

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from orderdesk.carriers import REGISTRY
+from orderdesk.formats.csvout import write_csv
 from orderdesk.i18n import t
-from orderdesk.io.csvout import write_csv
 from orderdesk.models.money import format_money
 
 # The reports the desk offers, in its order; "products_by_revenue" is "products" re-sorted.

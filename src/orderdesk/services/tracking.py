@@ -657,7 +657,7 @@ def import_numbers(
     """Tracking numbers from a carrier's order export (our code ↔ its number), all or
     nothing: an unknown order, a number of the wrong shape, one another order has, or an
     order that already has a different number rejects the file, each row listed."""
-    from orderdesk.io.carrier_files import read_numbers
+    from orderdesk.formats.carrier_files import read_numbers
 
     found, pairs = read_numbers(path, carrier)
     moment = now or utcnow()
@@ -740,7 +740,7 @@ def import_file(
     extra_statuses: Mapping[str, Mapping[str, Outcome]] | None = None,
     now: datetime | None = None,
 ) -> ImportReport:
-    from orderdesk.io.carrier_files import read_status
+    from orderdesk.formats.carrier_files import read_status
 
     with gc_paused():
         found, rows = read_status(path, carrier)

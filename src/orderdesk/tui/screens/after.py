@@ -410,7 +410,7 @@ class AfterScreen(Screen[None]):
 
     @guarded
     def _import_reviews(self, path: Path) -> None:
-        from orderdesk.io.reviews import import_reviews
+        from orderdesk.services.files.reviews import import_reviews
 
         try:
             with self.desk.store.write() as session:

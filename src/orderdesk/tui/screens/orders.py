@@ -224,7 +224,7 @@ class OrdersScreen(Screen[None]):
         from pathlib import Path
 
         from orderdesk.errors import ImportRejected
-        from orderdesk.io.marketplaces import import_marketplace
+        from orderdesk.services.files.marketplace import import_marketplace
 
         path = Path(path_text).expanduser()
         try:
@@ -259,7 +259,7 @@ class OrdersScreen(Screen[None]):
             )
 
     def _imported(self, result: object) -> None:
-        from orderdesk.io.marketplaces import MarketResult
+        from orderdesk.services.files.marketplace import MarketResult
         from orderdesk.tui.modals.report import ReportModal
 
         assert isinstance(result, MarketResult)

@@ -1,4 +1,5 @@
-"""The seller's own customer book, brought in from a file (CSV/XLSX, all rows or none).
+"""The seller's own customer book, brought in from a file (CSV/XLSX, all rows or none),
+and the book out to one.
 
 A book kept for years holds addresses from before July 2025. Each is converted to today's
 ward where the reform maps it to one. Where the old ward was split, nothing is guessed and
@@ -10,15 +11,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
 from orderdesk import address, validation
-from orderdesk.errors import InvalidInput
+from orderdesk.errors import ImportRejected, InvalidInput, RowError
+from orderdesk.formats.common import row_errors
+from orderdesk.formats.customers import read_customers, write_customers
+from orderdesk.i18n import t
 from orderdesk.models.inputs import CustomerEntry
 from orderdesk.models.tables import Customer
+from orderdesk.services import customers
 from orderdesk.services.customers import search_key
+from orderdesk.services.files.result import ImportResult
 from orderdesk.text import clean
 from orderdesk.timeutil import utcnow
 
@@ -122,3 +129,39 @@ def waiting(session: Session) -> int:
     """Customers whose address from before July 2025 still waits for its ward."""
     query = sa.select(sa.func.count()).select_from(_c).where(_c.c.old_address != "")
     return int(session.connection().execute(query).scalar_one())
+
+
+def import_customers(session: Session, path: Path) -> ImportResult:
+    """Create or update every customer of the file (by phone), or nothing at all."""
+    entries, warnings, count = read_customers(path)
+    result = ImportResult(warnings=warnings)
+    errors: list[RowError] = []
+    checked: list[CheckedEntry] = []
+    rows: dict[str, int] = {}
+    for row, given in entries:
+        try:
+            entry = check(given)
+        except InvalidInput as error:
+            errors.extend(row_errors(row, error.errors))
+            continue
+        if entry.phone in rows:
+            errors.append(
+                RowError(row, "phone", "import.phone_repeated", {"other": rows[entry.phone]})
+            )
+            continue
+        rows[entry.phone] = row
+        checked.append(entry)
+        if entry.converted:
+            result.converted.append(t("import.converted_row", row=row, text=entry.converted))
+        if entry.choose:
+            result.to_choose.append(t("import.choose_row", row=row, text=entry.choose))
+    if errors:
+        raise ImportRejected(str(path), sorted(errors, key=lambda e: (e.row, e.column)))
+    result.created = save(session, checked)
+    result.updated = len(checked) - result.created
+    result.rows = count
+    return result
+
+
+def export_customers(session: Session, path: Path) -> int:
+    return write_customers(path, customers.list_customers(session))

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from orderdesk.errors import OrderdeskError
-from orderdesk.io.csvout import unneutralize
+from orderdesk.formats.csvout import unneutralize
 from orderdesk.text import clean
 
 _MAX_ROWS = 200_000

@@ -1,4 +1,4 @@
-"""Products in (CSV/XLSX) and out (CSV). Columns are documented in the README."""
+"""Products in from a file (all rows or none) and out to one."""
 
 from __future__ import annotations
 
@@ -7,48 +7,25 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from orderdesk.errors import ImportRejected, InvalidInput, RowError
-from orderdesk.io.common import ImportResult, check_columns, flag, row_errors
-from orderdesk.io.csvout import write_csv
-from orderdesk.io.sheets import read_table
-from orderdesk.models.inputs import ProductCreate
+from orderdesk.formats.common import row_errors
+from orderdesk.formats.products import read_products, write_products
 from orderdesk.models.tables import Product, Stock
 from orderdesk.services import products as product_service
+from orderdesk.services.files.result import ImportResult
 from orderdesk.services.products import CleanProduct
-
-REQUIRED = ("sku", "name", "price")
-OPTIONAL = ("variant", "color", "size", "weight_g", "barcode", "stock", "low_stock", "active")
-COLUMNS = REQUIRED + OPTIONAL
 
 
 def import_products(session: Session, path: Path) -> ImportResult:
     """Create or update every product in the file, or nothing at all."""
-    sheet = read_table(path)
-    result = ImportResult(warnings=check_columns(path, sheet, REQUIRED, OPTIONAL))
-    errors: list[RowError] = []
+    found = read_products(path)
+    result = ImportResult(warnings=found.warnings)
+    errors: list[RowError] = list(found.errors)
     valid: list[tuple[int, CleanProduct]] = []
     sku_row: dict[str, int] = {}
     barcode_row: dict[str, int] = {}
-    for row, cells in sheet.rows:
-        active = flag(cells.get("active", "")) if cells.get("active") else True
-        if active is None:
-            errors.append(RowError(row, "active", "err.flag", {"value": cells["active"]}))
-            continue
+    for row, given in found.rows:
         try:
-            item = product_service.validate(
-                ProductCreate(
-                    sku=cells["sku"],
-                    name=cells["name"],
-                    price=cells["price"],
-                    variant=cells.get("variant", ""),
-                    color=cells.get("color", ""),
-                    size=cells.get("size", ""),
-                    weight_g=cells.get("weight_g") or 0,
-                    barcode=cells.get("barcode") or None,
-                    low_stock=cells.get("low_stock") or 0,
-                    active=active,
-                    stock=cells.get("stock") or None,
-                )
-            )
+            item = product_service.validate(given)
         except InvalidInput as error:
             errors.extend(row_errors(row, error.errors))
             continue
@@ -113,7 +90,7 @@ def import_products(session: Session, path: Path) -> ImportResult:
         _, created = product_service.save(session, item)
         result.created += created
         result.updated += not created
-    result.rows = len(sheet.rows)
+    result.rows = found.count
     return result
 
 
@@ -121,9 +98,8 @@ def export_products(session: Session, path: Path) -> int:
     rows = session.exec(
         select(Product, Stock).join(Stock, Stock.product_id == Product.id).order_by(Product.sku)  # type: ignore[arg-type]
     )
-    return write_csv(
+    return write_products(
         path,
-        COLUMNS,
         (
             (
                 p.sku,

@@ -1,4 +1,4 @@
-"""Orders in (CSV/XLSX, one row per order line) and out (CSV, the same columns).
+"""Orders files: in (CSV/XLSX, one row per order line) and out (CSV, the same columns).
 
 Rows sharing an `order_code` form one order; its order-level values are taken from its
 first row and may repeat (or be left blank) on the others. A row without a code is an
@@ -10,20 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlmodel import Session, select
-
 from orderdesk import validation
-from orderdesk.errors import FieldError, ImportRejected, InvalidInput, RowError
-from orderdesk.i18n import t
-from orderdesk.io.common import ImportResult, check_columns
-from orderdesk.io.csvout import write_csv
-from orderdesk.io.sheets import read_table
-from orderdesk.models.enums import OrderStatus
+from orderdesk.errors import FieldError, RowError
+from orderdesk.formats.common import check_columns
+from orderdesk.formats.csvout import write_csv
+from orderdesk.formats.sheets import read_table
 from orderdesk.models.inputs import LineInput, OrderCreate
 from orderdesk.models.reads import OrderRead
-from orderdesk.models.tables import Order
-from orderdesk.services import orders as order_service
-from orderdesk.services.orders import ValidOrder
 from orderdesk.text import clean
 from orderdesk.timeutil import format_local
 
@@ -146,7 +139,29 @@ def _to_input(values: dict[str, str], group: _Group) -> OrderCreate:
     )
 
 
-def _map_errors(group: _Group, errors: list[FieldError]) -> list[RowError]:
+@dataclass
+class OrderFile:
+    """An orders file read: its orders as typed, each with the rows it came from."""
+
+    groups: list[tuple[_Group, OrderCreate]] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    count: int = 0
+
+
+def read_orders(path: Path) -> OrderFile:
+    sheet = read_table(path)
+    found = OrderFile(
+        warnings=check_columns(path, sheet, REQUIRED, OPTIONAL, informational=EXPORT_ONLY),
+        count=len(sheet.rows),
+    )
+    for group in _group(sheet.rows):
+        values = _order_values(group, found.errors)
+        found.groups.append((group, _to_input(values, group)))
+    return found
+
+
+def map_errors(group: _Group, errors: list[FieldError]) -> list[RowError]:
     mapped = []
     for error in errors:
         if error.line is not None:
@@ -156,50 +171,6 @@ def _map_errors(group: _Group, errors: list[FieldError]) -> list[RowError]:
         column = _FIELD_COLUMN.get(error.field, error.field)
         mapped.append(RowError(row, column, error.key, error.params))
     return mapped
-
-
-def import_orders(session: Session, path: Path) -> ImportResult:
-    """Create every order in the file, or nothing at all."""
-    sheet = read_table(path)
-    result = ImportResult(
-        warnings=check_columns(path, sheet, REQUIRED, OPTIONAL, informational=EXPORT_ONLY)
-    )
-    errors: list[RowError] = []
-    products = order_service.product_refs(session)
-    groups = _group(sheet.rows)
-    codes = [g.code for g in groups if g.code]
-    taken: set[str] = set()
-    for start in range(0, len(codes), 500):
-        chunk = codes[start : start + 500]
-        taken |= set(session.exec(select(Order.code).where(Order.code.in_(chunk))))  # type: ignore[attr-defined]
-    valid: list[ValidOrder] = []
-    for group in groups:
-        before = len(errors)
-        values = _order_values(group, errors)
-        if group.code in taken:
-            errors.append(
-                RowError(group.rows[0][0], "order_code", "err.code.taken", {"value": group.code})
-            )
-        try:
-            item = order_service.validate(session, _to_input(values, group), products=products)
-        except InvalidInput as error:
-            errors.extend(_map_errors(group, error.errors))
-            continue
-        if len(errors) == before:
-            valid.append(item)
-            if item.converted:
-                row = group.rows[0][0]
-                result.converted.append(t("import.converted_row", row=row, text=item.converted))
-    if errors:
-        raise ImportRejected(str(path), sorted(errors, key=lambda e: (e.row, e.column)))
-    for order in order_service.create_many(session, valid, allow_backorder=True):
-        result.created += 1
-        if order.status is OrderStatus.AWAITING_STOCK:
-            result.awaiting += 1
-        else:
-            result.pending += 1
-    result.rows = len(sheet.rows)
-    return result
 
 
 def export_rows(orders: list[OrderRead]) -> list[list[object]]:
@@ -236,7 +207,5 @@ def export_rows(orders: list[OrderRead]) -> list[list[object]]:
     return rows
 
 
-def export_orders(session: Session, path: Path, *, status: OrderStatus | None = None) -> int:
-    orders = order_service.list_orders(session, status=status)
-    write_csv(path, EXPORT_COLUMNS, export_rows(orders))
-    return len(orders)
+def write_orders(path: Path, orders: list[OrderRead]) -> int:
+    return write_csv(path, EXPORT_COLUMNS, export_rows(orders))

@@ -1,27 +1,12 @@
-"""What every import shares: required columns, unknown-column warnings, the result."""
+"""What every file reader shares: required columns, unknown-column warnings, row errors."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from orderdesk.errors import FieldError, ImportRejected, RowError
+from orderdesk.formats.sheets import Sheet
 from orderdesk.i18n import t
-from orderdesk.io.sheets import Sheet
-
-
-@dataclass
-class ImportResult:
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    pending: int = 0
-    awaiting: int = 0
-    warnings: list[str] = field(default_factory=list)
-    # Addresses from before July 2025 converted to today's ward, one line per order.
-    converted: list[str] = field(default_factory=list)
-    # Old addresses kept as written until the seller chooses their ward (a split ward).
-    to_choose: list[str] = field(default_factory=list)
 
 
 def check_columns(

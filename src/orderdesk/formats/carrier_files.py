@@ -17,8 +17,8 @@ from pathlib import Path
 from orderdesk.carriers import REGISTRY, Carrier, StatusRow
 from orderdesk.carriers.base import CodFields, StatusFields
 from orderdesk.errors import ImportRejected, OrderdeskError, RowError
-from orderdesk.io.csvout import neutralize, write_csv
-from orderdesk.io.sheets import Sheet, read_table
+from orderdesk.formats.csvout import neutralize, write_csv
+from orderdesk.formats.sheets import Sheet, read_table
 from orderdesk.models.money import parse_money
 from orderdesk.text import clean, fold
 from orderdesk.timeutil import local_tz

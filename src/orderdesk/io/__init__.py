@@ -1,1 +1,0 @@
-"""Files people bring and take: CSV/XLSX in, spreadsheet-safe CSV out."""

@@ -14,7 +14,8 @@ from helpers import act, add_product, create, settle
 from orderdesk import config
 from orderdesk.db import Store
 from orderdesk.models.enums import Action
-from orderdesk.printing import batch, pdf
+from orderdesk.printing import pdf
+from orderdesk.services import print_batches as batch
 from orderdesk.timeutil import local_today
 from orderdesk.tui.app import make_app
 from orderdesk.tui.modals.yesno import YesNoModal

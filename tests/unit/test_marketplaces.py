@@ -384,9 +384,10 @@ def test_marketplace_ids_survive_export_labels_and_barcodes(shop: Store, tmp_pat
     import pypdfium2 as pdfium
     import zxingcpp
 
-    from orderdesk.printing import batch, pdf
+    from orderdesk.printing import pdf
     from orderdesk.printing.documents import Shop
     from orderdesk.printing.label import LABEL_SIZES
+    from orderdesk.services import print_batches as batch
 
     run(shop, MARKET / "tiktok.csv")
     run(shop, MARKET / "shopee.xlsx")
@@ -570,9 +571,10 @@ def test_an_old_address_in_an_export_is_converted_and_reported(shop: Store, tmp_
 def test_orders_keep_the_carrier_their_export_names(shop: Store, tmp_path: Path) -> None:
     from pypdf import PdfReader
 
-    from orderdesk.printing import batch, pdf
+    from orderdesk.printing import pdf
     from orderdesk.printing.documents import Shop
     from orderdesk.printing.label import LABEL_SIZES
+    from orderdesk.services import print_batches as batch
 
     named = {
         # Booked with J&T, no tracking number yet: its label is J&T's, not the default's.

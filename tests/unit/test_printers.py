@@ -28,8 +28,9 @@ from orderdesk.db import Store
 from orderdesk.i18n import set_language
 from orderdesk.models.enums import OrderStatus
 from orderdesk.models.tables import PrintJob
-from orderdesk.printing import batch, printers
+from orderdesk.printing import printers
 from orderdesk.printing.printers import PrinterError, lp_command
+from orderdesk.services import print_batches as batch
 
 HOSTILE = "Nhãn 100x150; rm -rf ~ && $(reboot) `id` | cat > /etc/x 'q' \"z\" *"
 

@@ -20,11 +20,12 @@ from orderdesk import config
 from orderdesk.db import Store
 from orderdesk.i18n import set_language
 from orderdesk.models.enums import Action, OrderStatus, PaymentMethod
-from orderdesk.printing import batch, pdf
+from orderdesk.printing import pdf
 from orderdesk.printing.documents import Line, PrintOrder, Shop
 from orderdesk.printing.invoice import amount_in_words
 from orderdesk.printing.label import LABEL_SIZES
 from orderdesk.printing.sheet import PAPERS
+from orderdesk.services import print_batches as batch
 from orderdesk.services import shipping
 
 PRINTED_AT = datetime(2026, 11, 27, 7, 30, tzinfo=UTC)

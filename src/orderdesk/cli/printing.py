@@ -62,7 +62,7 @@ def _print_command(kind: str, help_text: str) -> None:
         no_font: bool,
     ) -> None:
         from orderdesk.models.enums import OrderStatus
-        from orderdesk.printing import batch
+        from orderdesk.services import print_batches as batch
 
         wanted: list[OrderStatus] = []
         for value in statuses:
@@ -131,7 +131,7 @@ def print_jobs(state: Context, code: str, limit: int, as_json: bool) -> None:
     """What was printed, when, and to which file or printer (newest first)."""
     from dataclasses import asdict
 
-    from orderdesk.printing import batch
+    from orderdesk.services import print_batches as batch
     from orderdesk.timeutil import format_local
 
     with state.store().read() as session:

@@ -70,7 +70,7 @@ class Manifest:
 
 def write_manifest(path: Path, manifest: Manifest, *, paper: str = "a4") -> int:
     """Write the manifest PDF to `path` (complete or not at all); returns its page count."""
-    from orderdesk.printing.batch import durable_write
+    from orderdesk.printing.output import durable_write
 
     sheet = PAPERS[paper]
     pages = [0]

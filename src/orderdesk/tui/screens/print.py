@@ -32,9 +32,10 @@ from orderdesk.carriers import CARRIERS
 from orderdesk.errors import OrderdeskError
 from orderdesk.i18n import t
 from orderdesk.models.money import format_money
-from orderdesk.printing import batch, printers
+from orderdesk.printing import printers
 from orderdesk.printing.label import LABEL_SIZES
 from orderdesk.printing.sheet import PAPERS
+from orderdesk.services import print_batches as batch
 from orderdesk.tui.guard import guarded
 from orderdesk.tui.modals.yesno import YesNoModal
 

@@ -14,14 +14,13 @@ desk and the command line printing at the same moment cannot both take the same 
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -43,8 +42,8 @@ from orderdesk.models.tables import (
 from orderdesk.printing import pdf, printers
 from orderdesk.printing.documents import Line, PrintOrder, Shop
 from orderdesk.printing.label import LABEL_SIZES
+from orderdesk.printing.output import durable_write, free_name, pick_order, render
 from orderdesk.printing.sheet import PAPERS
-from orderdesk.text import natural_key
 from orderdesk.timeutil import to_local, utcnow
 
 KINDS = ("labels", "invoices", "picklist", "slips")
@@ -238,20 +237,6 @@ def load(session: Session, ids: Sequence[int], default_carrier: str = "") -> lis
     ]
 
 
-def pick_order(orders: Sequence[PrintOrder]) -> list[PrintOrder]:
-    """Orders in the order the picker meets them: by their first SKU on the shelf walk.
-
-    Labels, invoices and slips come out of the printer in this order, so the pile matches
-    the pick list and the parcels being packed.
-    """
-
-    def key(order: PrintOrder) -> tuple[Any, ...]:
-        first = min((natural_key(line.sku) for line in order.lines), default=[])
-        return (first, len(order.lines), natural_key(order.code))
-
-    return sorted(orders, key=key)
-
-
 @dataclass(frozen=True)
 class PrintRow:
     """One order on the Print step's list."""
@@ -371,42 +356,6 @@ def recent_jobs(session: Session, *, limit: int = 20, code: str = "") -> list[Jo
 def default_file(kind: str, fmt: str, now: datetime) -> Path:
     stamp = to_local(now).strftime("%Y%m%d-%H%M%S")
     return paths.private_dir(paths.prints_dir()) / f"{kind}-{stamp}.{fmt}"
-
-
-def _free_name(path: Path) -> Path:
-    """`path`, or `path` with -2, -3… when a file of that name already exists."""
-    if not path.exists():
-        return path
-    n = 2
-    while (candidate := path.with_name(f"{path.stem}-{n}{path.suffix}")).exists():
-        n += 1
-    return candidate
-
-
-def durable_write(path: Path, write: Callable[[BinaryIO], None]) -> None:
-    """Write `path` so that it either exists complete or not at all, even on power loss."""
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        with open(tmp, "wb") as out:
-            write(out)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return  # Windows cannot open a folder; its rename is already durable.
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 # ----------------------------------------------------------------------------- jobs
@@ -559,39 +508,6 @@ def plan(store: Store, request: Request, settings: Settings) -> tuple[list[Print
     return pick_order(orders), skipped
 
 
-def render(
-    request: Request,
-    size: str,
-    orders: Sequence[PrintOrder],
-    shop: Shop,
-    printed_at: datetime,
-    progress: pdf.Progress | None = None,
-) -> Callable[[BinaryIO], None]:
-    def write(out: BinaryIO) -> None:
-        if request.format == "zpl":
-            from orderdesk.printing import zpl
-
-            zpl.write_labels(
-                out,
-                orders,
-                shop,
-                LABEL_SIZES[size],
-                printed_at,
-                progress,
-                include_font=request.zpl_font,
-            )
-        elif request.kind == "labels":
-            pdf.write_labels(out, orders, shop, LABEL_SIZES[size], printed_at, progress)
-        elif request.kind == "invoices":
-            pdf.write_invoices(out, orders, shop, PAPERS[size], printed_at, progress)
-        elif request.kind == "slips":
-            pdf.write_slips(out, orders, shop, PAPERS[size], printed_at, progress)
-        else:
-            pdf.write_picklist(out, list(orders), PAPERS[size], printed_at, progress)
-
-    return write
-
-
 def _cannot_write(path: Path, error: OSError) -> OrderdeskError:
     return OrderdeskError("err.file.write", path=str(path), reason=error.strerror or str(error))
 
@@ -668,7 +584,7 @@ def _run(
     path = request.out or default_file(request.kind, request.format, at)
     if path.is_dir():
         path = path / default_file(request.kind, request.format, at).name
-    path = _free_name(path.expanduser().resolve())
+    path = free_name(path.expanduser().resolve())
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -679,7 +595,17 @@ def _run(
     job_id = _open_job(store, request, size, path, orders, at, printer)
     try:
         durable_write(
-            path, render(request, size, orders, Shop.from_settings(settings), at, progress)
+            path,
+            render(
+                request.kind,
+                request.format,
+                size,
+                orders,
+                Shop.from_settings(settings),
+                at,
+                progress,
+                zpl_font=request.zpl_font,
+            ),
         )
     except OSError as error:
         _drop_job(store, job_id)

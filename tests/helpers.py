@@ -13,7 +13,7 @@ from orderdesk.models.enums import Action, Inspection, OrderStatus, PaymentMetho
 from orderdesk.models.inputs import LineInput, OrderCreate, ProductCreate
 from orderdesk.models.reads import OrderRead, StockRow
 from orderdesk.printing.documents import Line, PrintOrder
-from orderdesk.services import orders, products, stock
+from orderdesk.services import ledger, orders, products, stock
 
 SAMPLES = Path(__file__).parents[1] / "assets" / "samples"
 # The carrier samples tell parcels shipped on 19/11/2026 as a shop reads them on 27/11/2026 at
@@ -98,7 +98,7 @@ def act(store: Store, code: str, action: Action, **kwargs: Any) -> OrderRead:
 
 def stock_of(store: Store, sku: str) -> StockRow:
     with store.read() as session:
-        return stock.stock_row(session, sku)
+        return ledger.stock_row(session, sku)
 
 
 # How to bring a fresh pending order to each status.

@@ -20,6 +20,7 @@ CORE = [
     "orderdesk.models.reads",
     "orderdesk.services.orders",
     "orderdesk.services.stock",
+    "orderdesk.services.ledger",
     "orderdesk.services.products",
     "orderdesk.services.customers",
     "orderdesk.services.doctor",

@@ -12,8 +12,7 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
-from enum import Enum
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -119,18 +118,6 @@ def sqlite_time(moment: datetime) -> str:
     return moment.replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
-def _converter(kind: Any) -> Callable[[Any], object] | None:
-    """How a value of this column type is written to SQLite, or None when as it is."""
-    if isinstance(kind, sa.Enum):
-        return lambda value: value.value if isinstance(value, Enum) else value
-    python = getattr(kind, "impl", kind)
-    if isinstance(python, sa.DateTime):
-        return sqlite_time
-    if isinstance(python, sa.Date):
-        return date.isoformat
-    return None
-
-
 @lru_cache(maxsize=64)
 def _insert(table: sa.Table) -> sa.Insert:
     return sa.insert(table)  # one object per table: `execute_many` compiles it once
@@ -142,12 +129,109 @@ def insert_rows(conn: sa.Connection, table: sa.Table, rows: Sequence[Mapping[str
     execute_many(conn, _insert(table), rows)
 
 
-# (statement id, keys an INSERT's rows give) → (statement, SQL, parameter names, the
-# converters of those needing one, values for parameters the rows leave out). The
-# statement is kept so that its id is never reused by another.
-_COMPILED: dict[
-    tuple[int, tuple[str, ...]], tuple[Any, str, list[str], list[Any], dict[str, Any]]
-] = {}
+class _Plan:
+    """One statement compiled for the driver: where each `?` takes its value from and the
+    bind processor it goes through, as SQLAlchemy's own executemany would do it."""
+
+    __slots__ = ("statement", "sql", "keys", "picks", "constants", "shadowed", "processors")
+
+    def __init__(self, statement: Any, sql: str | None = None) -> None:
+        self.statement = statement  # kept so that its id is never reused by another
+        self.sql = sql  # None: a statement the fast path leaves to SQLAlchemy
+        self.keys: list[str] = []  # every parameter's row key, when the rows give them all
+        self.picks: list[tuple[int, str]] = []  # (position, row key)
+        self.constants: dict[int, Any] = {}  # position → default or literal, unprocessed
+        self.shadowed: frozenset[str] = frozenset()  # row keys that would replace a literal
+        self.processors: list[tuple[int, Callable[[Any], Any]]] = []
+
+
+# (statement id, the rows' keys, dialect class) → its plan.
+_PLANS: dict[tuple[int, tuple[str, ...], type], _Plan] = {}
+
+
+def _plan(dialect: Any, statement: Any, given: tuple[str, ...]) -> _Plan:
+    # Compiled as `Connection.execute(statement, rows)` compiles it: the first row's keys
+    # are the column keys, so an INSERT names exactly the columns the rows give.
+    compiled = statement.compile(dialect=dialect, column_keys=list(given), for_executemany=True)
+    if (
+        not compiled.positional
+        or compiled.effective_returning
+        or compiled.literal_execute_params
+        or compiled.post_compile_params
+    ):
+        return _Plan(statement)
+    plan = _Plan(statement, str(compiled))
+    # Python-side defaults SQLAlchemy fills in for what the rows leave out (prefetch).
+    prefetch: dict[str, Any] = {}
+    for column in compiled.insert_prefetch or compiled.update_prefetch:
+        default = column.default if compiled.insert_prefetch else column.onupdate
+        if default is None or not default.is_scalar or getattr(default, "is_sentinel", False):
+            return _Plan(statement)  # a callable default runs per row: SQLAlchemy's job
+        prefetch[column.key] = default.arg
+    shadowed: set[str] = set()
+    for i, name in enumerate(compiled.positiontup or []):
+        bind = compiled.binds[name]
+        if isinstance(bind.type, sa.TupleType):
+            return _Plan(statement)
+        # `construct_params` looks a value up by the parameter's key, then by its name.
+        if bind.key in given or name in given:
+            plan.picks.append((i, bind.key if bind.key in given else name))
+        elif name in prefetch:
+            plan.constants[i] = prefetch[name]
+        elif bind.required or bind.callable:
+            return _Plan(statement)  # SQLAlchemy raises (no value) or calls it per row
+        else:
+            plan.constants[i] = bind.value  # a literal written into the statement
+            shadowed |= {bind.key, name}
+        # The public form of `compiled._bind_processors`: the dialect's implementation of
+        # the type (a TypeDecorator's `process_bind_param` chained with its impl's).
+        process = bind.type.dialect_impl(dialect).bind_processor(dialect)
+        if process is not None:
+            plan.processors.append((i, process))
+    if not prefetch.keys() <= set(compiled.positiontup or []):
+        return _Plan(statement)  # a default bound under another name: not worth guessing
+    if not plan.constants:
+        plan.keys = [key for _, key in plan.picks]
+    plan.shadowed = frozenset(shadowed)
+    return plan
+
+
+def _bind(plan: _Plan, rows: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
+    """The rows as the driver's tuples; raises where SQLAlchemy would refuse a value."""
+    template: list[Any] = [None] * (len(plan.picks) + len(plan.constants))
+    for i, value in plan.constants.items():
+        template[i] = value
+    processors = []
+    for i, process in plan.processors:
+        if i in plan.constants:
+            template[i] = process(template[i])
+        else:
+            processors.append((i, process, {}))
+    keys, picks, shadowed = plan.keys, plan.picks, plan.shadowed
+    data = []
+    for row in rows:
+        if keys:
+            values = [row[key] for key in keys]
+        else:
+            if shadowed and not shadowed.isdisjoint(row):
+                raise KeyError("a row gives a value the statement holds")
+            values = template.copy()
+            for i, key in picks:
+                values[i] = row[key]
+        for i, process, seen in processors:
+            value = values[i]
+            # None and a UTC moment shared by many rows (an import's "now") are processed
+            # once per column: equal values of these give equal output. Other zones do
+            # not (a fold), nor other equal values (`1 == True`, a StrEnum and its value).
+            if value is None or (value.__class__ is datetime and value.tzinfo is UTC):
+                done = seen.get(value, seen)
+                if done is seen:
+                    done = seen[value] = process(value)
+                values[i] = done
+            else:
+                values[i] = process(value)
+        data.append(tuple(values))
+    return data
 
 
 def execute_many(conn: sa.Connection, statement: Any, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -155,53 +239,28 @@ def execute_many(conn: sa.Connection, statement: Any, rows: Sequence[Mapping[str
 
     On SQLite the statement is compiled once and the rows go to the driver as ready
     tuples: SQLAlchemy spends ~40 µs per row binding parameters, which was most of an
-    import of 10,000 orders. Values are written exactly as SQLAlchemy would write them
-    (`sqlite_time`, enum values, ISO dates); elsewhere SQLAlchemy runs the statement.
+    import of 10,000 orders. Each value goes through its type's bind processor, as in
+    SQLAlchemy, so naive datetimes and unknown enum values are refused: a batch with a
+    value a processor refuses is handed whole to SQLAlchemy, which raises its own error
+    (a StatementError). So is a statement the fast path does not plan (a callable default,
+    RETURNING, an expanding IN); elsewhere than SQLite SQLAlchemy runs every statement.
     """
     if not rows:
         return
-    if conn.dialect.name != "sqlite":
-        conn.execute(statement, list(rows))
-        return
-    # An INSERT names the columns its rows give (as SQLAlchemy's executemany would).
-    given = tuple(rows[0]) if isinstance(statement, sa.Insert) else ()
-    key = (id(statement), given)
-    if key not in _COMPILED:
-        compiled = statement.compile(dialect=conn.dialect, column_keys=list(given) or None)
-        names = list(compiled.positiontup or [])
-        kinds = [
-            (i, convert)
-            for i, name in enumerate(names)
-            if (convert := _converter(compiled.binds[name].type))
-        ]
-        # Columns an INSERT fills with their scalar default, as SQLAlchemy does.
-        table = getattr(statement, "table", None)
-        defaults = {
-            c.name: c.default.arg
-            for c in (table.columns if given and table is not None else [])
-            if c.name not in given and c.default is not None and c.default.is_scalar
-        }
-        # Values written into the statement itself (a literal in a CASE, say).
-        for name in names:
-            bind = compiled.binds[name]
-            if name not in given and name not in defaults and not bind.required:
-                defaults[name] = bind.effective_value
-        _COMPILED[key] = (statement, str(compiled), names, kinds, defaults)
-    _, sql, names, kinds, defaults = _COMPILED[key]
-    # A moment shared by many rows (an import's "now") is formatted once.
-    formatted: dict[object, object] = {}
-    data = []
-    for row in rows:
-        values = [row[name] if name in row else defaults[name] for name in names]
-        for i, convert in kinds:
-            value = values[i]
-            if value is not None:
-                done = formatted.get(value)
-                if done is None:
-                    done = formatted[value] = convert(value)
-                values[i] = done
-        data.append(tuple(values))
-    conn.exec_driver_sql(sql, data)
+    if conn.dialect.name == "sqlite":
+        key = (id(statement), tuple(rows[0]), conn.dialect.__class__)
+        plan = _PLANS.get(key)
+        if plan is None:
+            plan = _PLANS[key] = _plan(conn.dialect, statement, key[1])
+        if plan.sql is not None:
+            try:
+                data = _bind(plan, rows)
+            except Exception:
+                pass  # SQLAlchemy refuses the same value below, with its own error
+            else:
+                conn.exec_driver_sql(plan.sql, data)
+                return
+    conn.execute(statement, list(rows))
 
 
 def _is_busy(error: BaseException) -> bool:

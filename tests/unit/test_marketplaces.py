@@ -20,7 +20,7 @@ from orderdesk.formats.marketplaces import money, recognise
 from orderdesk.formats.sheets import read_table
 from orderdesk.models.enums import OrderStatus
 from orderdesk.models.tables import Order, StockMove
-from orderdesk.services import doctor, orders, stock
+from orderdesk.services import doctor, ledger, orders
 from orderdesk.services.files.marketplace import import_marketplace
 from orderdesk.services.files.orders import export_orders
 from orderdesk.services.files.products import import_products
@@ -201,9 +201,9 @@ def test_money_dates_and_stock_of_the_shopee_sample(shop: Store) -> None:
         assert lan.street == "12 Lý Thường Kiệt" and lan.district == "Quận Hoàn Kiếm"
         assert lan.ward == "Phường Cửa Nam" and lan.phone == "+84912345678"
         assert lan.created_at.strftime("%Y-%m-%d") == "2026-11-20"
-        shirts = stock.stock_row(session, "AT-DEN-M")
-        jeans = stock.stock_row(session, "QJ-SUONG-30")
-        dress = stock.stock_row(session, "VH-VANG-M")
+        shirts = ledger.stock_row(session, "AT-DEN-M")
+        jeans = ledger.stock_row(session, "QJ-SUONG-30")
+        dress = ledger.stock_row(session, "VH-VANG-M")
     # Pending and to-ship orders hold their stock; shipped and delivered took it; the
     # cancelled one let it go.
     assert (shirts.on_hand, shirts.reserved) == (40, 2)
@@ -308,7 +308,7 @@ def test_a_newer_export_updates_exactly_what_moved(
     run(shop, MARKET / sample)
     with shop.read() as session:
         held = {ln.sku: ln.qty for ln in orders.get(session, cancelled).lines}
-        before = {sku: stock.stock_row(session, sku).reserved for sku in held}
+        before = {sku: ledger.stock_row(session, sku).reserved for sku in held}
         untouched = [c for c in EXPECTED[sample] if c not in (moved, done, cancelled)]
         kept = {c: orders.get(session, c) for c in untouched}
     result = run(shop, newer(MARKET / sample, tmp_path / f"newer-{sample}", statuses, numbers))
@@ -318,7 +318,7 @@ def test_a_newer_export_updates_exactly_what_moved(
         assert orders.get(session, done).status is delivered
         assert orders.get(session, cancelled).status is S.CANCELLED
         for sku, qty in held.items():
-            assert stock.stock_row(session, sku).reserved == before[sku] - qty
+            assert ledger.stock_row(session, sku).reserved == before[sku] - qty
         assert {c: orders.get(session, c) for c in untouched} == kept
         assert doctor.run(session) == []
 

@@ -12,7 +12,7 @@ from orderdesk.db import Store
 from orderdesk.errors import ChecklistFailed, InvalidInput, OutOfStock
 from orderdesk.models.enums import Action, OrderStatus
 from orderdesk.models.inputs import LineInput, OrderEdit
-from orderdesk.services import checklist, doctor, orders, stock
+from orderdesk.services import checklist, doctor, ledger, orders, stock
 from orderdesk.timeutil import local_today
 
 
@@ -246,7 +246,7 @@ def test_adjusting_below_what_is_reserved_is_refused(shop: Store) -> None:
         row, _ = stock.adjust(session, "AT-1", -2, reason="đếm lại")
     assert row.on_hand == 3
     with shop.read() as session:
-        moves = stock.history(session, "AT-1")
+        moves = ledger.history(session, "AT-1")
     assert (moves[0].kind.value, moves[0].on_hand_delta, moves[0].reason) == (
         "adjust",
         -2,

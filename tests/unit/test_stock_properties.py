@@ -16,7 +16,7 @@ from orderdesk.db import open_store
 from orderdesk.errors import OrderdeskError
 from orderdesk.models.enums import Action
 from orderdesk.models.inputs import LineInput, OrderCreate, OrderEdit, ProductCreate
-from orderdesk.services import doctor, orders, products, stock
+from orderdesk.services import doctor, ledger, orders, products, stock
 
 SKUS = ["A", "B", "C"]
 _template: Path | None = None
@@ -96,7 +96,7 @@ class Shop(RuleBasedStateMachine):
         with self.store.read() as session:
             assert doctor.run(session) == []
             conn = session.connection()
-            ledger = dict(
+            summed = dict(
                 conn.execute(
                     sa.text(
                         "SELECT p.sku, sum(m.on_hand_delta) FROM stock_moves m "
@@ -114,8 +114,8 @@ class Shop(RuleBasedStateMachine):
                     )
                 ).fetchall()
             )
-            for row in stock.list_stock(session):
-                assert row.on_hand == ledger[row.sku]
+            for row in ledger.list_stock(session):
+                assert row.on_hand == summed[row.sku]
                 assert row.reserved == held[row.sku]
                 assert row.on_hand >= 0 and 0 <= row.reserved <= row.on_hand
 

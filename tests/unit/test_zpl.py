@@ -21,14 +21,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from barcode.charsets import code128 as code128_charset
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers import print_order
 from orderdesk.i18n import set_language
 from orderdesk.printing import barcodes, fonts, zpl
-from orderdesk.printing.barcodes import DOT, QUIET_MODULES
+from orderdesk.printing.barcodes import CODE128_PATTERNS, CODE128_STOP, DOT, QUIET_MODULES
 from orderdesk.printing.documents import Line, PrintOrder, Shop
 from orderdesk.printing.label import LABEL_SIZES
 
@@ -141,8 +140,8 @@ def read_code128(field_data: str) -> tuple[str, str]:
             else:
                 text.append(chr(value + 32) if value < 64 else chr(value - 64))
     check = (values[0] + sum(n * v for n, v in enumerate(values[1:], start=1))) % 103
-    pattern = "".join(code128_charset.CODES[v] for v in [*values, check])
-    return "".join(text), pattern + code128_charset.STOP + "11"
+    pattern = "".join(CODE128_PATTERNS[v] for v in [*values, check])
+    return "".join(text), pattern + CODE128_STOP
 
 
 # ----------------------------------------------------------------------------- golden

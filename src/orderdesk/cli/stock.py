@@ -21,10 +21,10 @@ def stock() -> None:
 @click.pass_obj
 def stock_list(state: Context, search: str, low: bool, as_json: bool) -> None:
     """Stock per SKU."""
-    from orderdesk.services import stock as stock_service
+    from orderdesk.services import ledger
 
     with state.store().read() as session:
-        rows = stock_service.list_stock(session, search=search, low_only=low)
+        rows = ledger.list_stock(session, search=search, low_only=low)
     if as_json:
         print_json([{**r.to_json(), "low": r.is_low} for r in rows])
         return
@@ -109,11 +109,11 @@ def stock_adjust(state: Context, sku: str, delta: str, reason: str) -> None:
 @click.pass_obj
 def stock_history(state: Context, sku: str, as_json: bool) -> None:
     """Every movement of one SKU, newest first."""
-    from orderdesk.services import stock as stock_service
+    from orderdesk.services import ledger
     from orderdesk.timeutil import format_local
 
     with state.store().read() as session:
-        moves = stock_service.history(session, sku)
+        moves = ledger.history(session, sku)
     if as_json:
         print_json([m.to_json() for m in moves])
         return

@@ -31,8 +31,7 @@ Decisions, each checked against the Zebra Programming Guide:
   B, `>5` to subset C, digit pairs…) in mode N, where the printer changes nothing, so the
   bars are module for module the PDF's and the quiet zone is kept by position (bars start
   QUIET_MODULES modules inside the returned width, as `PdfInk` draws them). Every symbol is
-  read back before it is sent; the one case where python-barcode's symbol does not read
-  back (data starting "99", whose first pair it drops) is repaired here. `^FH` is not used
+  read back before it is sent. `^FH` is not used
   there (firmware has been seen to drop hex-escaped `^`/`~` from a Code128 symbol): those
   travel as the invocation codes `><` and `>=`, which is all the escaping Code128 needs.
 - **QR** uses `^BQN,2,m` and `^FDMA,data` (error correction M, as zxing draws the PDF's).
@@ -49,7 +48,6 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import BinaryIO
 
-from barcode.charsets import code128 as code128_charset
 from reportlab.pdfbase import pdfmetrics
 
 from orderdesk.printing import barcodes, fonts
@@ -237,8 +235,8 @@ _SUBSET_AFTER = {
 _B_LITERALS = {30: ">0", 62: "><", 94: ">=", 95: ">1"}
 
 
-_VALUE_OF = {pattern: value for value, pattern in enumerate(code128_charset.CODES)}
-_STOP_MODULES = 13  # the stop character and its final two-module bar
+_VALUE_OF = {pattern: value for value, pattern in enumerate(barcodes.CODE128_PATTERNS)}
+_STOP_MODULES = len(barcodes.CODE128_STOP)  # the stop character and its final bar
 
 
 def code128_values(pattern: str) -> list[int]:
@@ -274,10 +272,6 @@ def code128_symbol(data: str) -> tuple[str, int]:
         ValueError: if no symbol that reads back as `data` can be made.
     """
     values = code128_values(barcodes.code128(data))
-    if values[0] == 105 and data.startswith("99") and _read_back(values) != data:
-        # python-barcode 0.16 takes a leading "99" pair for a switch to subset C, merges
-        # it into the start code and loses it: "9912" would scan as "12". Put it back.
-        values.insert(1, 99)
     if _read_back(values) != data:
         raise ValueError(f"Code128 of {data!r} would not read back as {data!r}")
     start, subset = _START[values[0]]

@@ -30,6 +30,7 @@ from orderdesk.models.reads import (
     Jsonable,
 )
 from orderdesk.models.tables import Customer, Order, Return, Review
+from orderdesk.services.search import search_words
 from orderdesk.text import clean, fold
 from orderdesk.timeutil import utcnow
 
@@ -274,7 +275,6 @@ def search(session: Session, text: str, *, limit: int = 50) -> list[CustomerRow]
     diacritics or case ("nguyen van" finds "Nguyễn Văn A"). Empty text: the latest
     customers. Figures are added up for the customers found only.
     """
-    from orderdesk.services.orders import search_words  # orders imports this module
 
     query = sa.select(_c.c.id, _c.c.phone, _c.c.name, _c.c.province_code, _c.c.tags)
     words = search_words(text)

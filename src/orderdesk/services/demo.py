@@ -22,7 +22,17 @@ from orderdesk.formats.carrier_files import CodRow
 from orderdesk.models.enums import Action, OrderStatus
 from orderdesk.models.inputs import LineInput, OrderCreate, ProductCreate
 from orderdesk.models.tables import Order, Product
-from orderdesk.services import cod, orders, products, returns, reviews, shipping, stock, tracking
+from orderdesk.services import (
+    cod,
+    ledger,
+    orders,
+    products,
+    returns,
+    reviews,
+    shipping,
+    stock,
+    tracking,
+)
 from orderdesk.timeutil import utcnow
 
 FAMILY = [
@@ -320,7 +330,7 @@ def populate(
         # A few sell-outs so that some orders wait for stock.
         sold_out = rng.sample(skus, 3)
         for sku, _ in sold_out:
-            row = stock.stock_row(session, sku)
+            row = ledger.stock_row(session, sku)
             stock.adjust(session, sku, -row.on_hand, reason="Kiểm kho: hết hàng", now=start)
 
         regulars = [_customer(rng) for _ in range(max(20, count // 4))]

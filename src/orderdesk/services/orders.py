@@ -1,7 +1,7 @@
 """Orders through their life: create, edit, confirm, cancel, pack, ship, deliver, return.
 
 Every function here is one step of a user action inside the caller's transaction. Stock
-moves only through `services.stock.move`; statuses change only through
+moves only through `services.ledger.move`; statuses change only through
 `models.lifecycle.next_status`; each change leaves a row in the order's history.
 """
 
@@ -43,14 +43,13 @@ from orderdesk.models.reads import (
     OrderRow,
 )
 from orderdesk.models.tables import Order, OrderCheck, OrderEvent, OrderLine, Product
-from orderdesk.services import checklist, customers
-from orderdesk.services import stock as stock_service
+from orderdesk.services import checklist, customers, ledger
+from orderdesk.services.search import search_words
 from orderdesk.text import clean, fold, squash
 from orderdesk.timeutil import local_today, to_local, utcnow
 from orderdesk.validation import Collector
 
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")
-_PHONE_LIKE = re.compile(r"^[0-9+ ().\-]+$")
 _STATUS_TIME = {status: f"{status.value}_at" for status in OrderStatus}
 
 # Statements are built once: building one costs ~0.5 ms here, running a built one ~30 µs,
@@ -363,7 +362,7 @@ def quote(
     """Live totals and availability while an order is typed; never raises on bad input
     (saving does, with the reasons). `holding` is what an edited order already reserves."""
     refs = product_refs(session, [clean(item.sku) for item in items])
-    free = stock_service.available(session, {ref.id for ref in refs.values()})
+    free = ledger.available(session, {ref.id for ref in refs.values()})
     held = holding or {}
     lines, unknown = [], []
     for item in items:
@@ -531,15 +530,6 @@ def search_key(code: str, name: str, phone: str) -> str:
     # A code without separators (a marketplace's) is written once: every letter is indexed.
     codes = folded if folded == squashed else f"{folded} {squashed}"
     return f"{codes} {fold(name)} {validation.phone_search_forms(phone)}"
-
-
-def search_words(text: str) -> list[str]:
-    """What to look for: a phone in any format becomes its digits; words are folded."""
-    raw = clean(text)
-    if _PHONE_LIKE.match(raw) and sum(ch.isdigit() for ch in raw) >= 3:
-        digits = re.sub(r"\D", "", raw)
-        return [digits]
-    return fold(raw).split()
 
 
 _total = (_o.c.subtotal + _o.c.shipping_fee - _o.c.discount).label("total")
@@ -741,10 +731,8 @@ def _next_codes(session: Session, now: datetime, count: int) -> list[str]:
     return codes
 
 
-def _wants(lines: Sequence[Any]) -> list[stock_service.Want]:
-    return [
-        stock_service.Want(line.product_id, line.sku, line.qty - line.reserved) for line in lines
-    ]
+def _wants(lines: Sequence[Any]) -> list[ledger.Want]:
+    return [ledger.Want(line.product_id, line.sku, line.qty - line.reserved) for line in lines]
 
 
 def _set_reserved(session: Session, lines: Sequence[Any], value: str) -> None:
@@ -759,7 +747,7 @@ def _set_reserved(session: Session, lines: Sequence[Any], value: str) -> None:
 
 def _reserve(session: Session, order: Any, lines: Sequence[Any], now: datetime) -> list[Shortage]:
     """Reserve what every line still lacks, all or nothing. Returns the shortages, if any."""
-    short = stock_service.reserve(session, order.id, _wants(lines), now=now)
+    short = ledger.reserve(session, order.id, _wants(lines), now=now)
     if not short:
         _set_reserved(session, [line for line in lines if line.reserved != line.qty], "qty")
     return short
@@ -769,7 +757,7 @@ def _release(session: Session, order: Any, lines: Sequence[Any], now: datetime) 
     """Give back everything these lines hold; returns the products freed."""
     holding = [line for line in lines if line.reserved]
     for line in holding:
-        stock_service.move(
+        ledger.move(
             session,
             line.product_id,
             MoveKind.RELEASE,
@@ -851,7 +839,7 @@ def _contact(item: ValidOrder) -> customers.Contact:
 class _Plan:
     """What creating one order of a batch comes to: its statuses in turn and its stock."""
 
-    wants: list[stock_service.Want]
+    wants: list[ledger.Want]
     walked: list[tuple[Action, OrderStatus, OrderStatus]]  # (action, from, to)
     status: OrderStatus  # where it ends
 
@@ -860,7 +848,7 @@ class _Plan:
         return self.walked[0][1] if self.walked else self.status
 
 
-def _plan(code: str, wants: list[stock_service.Want], path: Sequence[Action]) -> _Plan:
+def _plan(code: str, wants: list[ledger.Want], path: Sequence[Action]) -> _Plan:
     """Walk the state machine from pending; every step must be allowed."""
     walked = []
     status = OrderStatus.PENDING
@@ -901,14 +889,10 @@ def create_many(
         taken = conn.execute(_CODES_TAKEN, {"codes": given[start : start + 500]}).scalars().first()
         if taken is not None:
             raise InvalidInput([FieldError("order_code", "err.code.taken", {"value": taken})])
-    free = stock_service.available(
-        session, {line.product.id for item in items for line in item.lines}
-    )
+    free = ledger.available(session, {line.product.id for item in items for line in item.lines})
     plans: list[_Plan] = []
     for index, item in enumerate(items):
-        wants = [
-            stock_service.Want(line.product.id, line.product.sku, line.qty) for line in item.lines
-        ]
+        wants = [ledger.Want(line.product.id, line.product.sku, line.qty) for line in item.lines]
         plan = _plan(item.code, wants, paths[index] if paths else ())
         # Held or gone to the buyer: it needs the goods. Cancelled, or sent back already:
         # it needs none (a shipment and its return cancel out).
@@ -964,7 +948,7 @@ def create_many(
     for start in range(0, len(codes), 500):
         by_code.update(conn.execute(_IDS_OF_CODES, {"codes": codes[start : start + 500]}).all())
     lines: list[list[dict[str, Any]]] = []
-    moves: list[stock_service.Move] = []
+    moves: list[ledger.Move] = []
     freed: set[int] = set()
     for values, item, plan in zip(rows, items, plans, strict=True):
         order_id = values["id"] = by_code[values["code"]]
@@ -987,17 +971,17 @@ def create_many(
         for action, _, _ in plan.walked:
             if action is Action.SHIP:
                 moves += [
-                    stock_service.Move(w.product_id, MoveKind.SHIP, -w.qty, 0, order_id)
+                    ledger.Move(w.product_id, MoveKind.SHIP, -w.qty, 0, order_id)
                     for w in plan.wants
                 ]
             elif action is Action.MARK_RETURNED:
                 moves += [
-                    stock_service.Move(w.product_id, MoveKind.RETURN, w.qty, 0, order_id)
+                    ledger.Move(w.product_id, MoveKind.RETURN, w.qty, 0, order_id)
                     for w in plan.wants
                 ]
                 freed |= {w.product_id for w in plan.wants}
     insert_rows(conn, _l, [line for order_lines in lines for line in order_lines])
-    stock_service.reserve_lines(
+    ledger.reserve_lines(
         session,
         [
             (values["id"], want)
@@ -1007,7 +991,7 @@ def create_many(
         ],
         now=moment,
     )
-    stock_service.move_many(session, moves, now=moment)
+    ledger.move_many(session, moves, now=moment)
     events = []
     for values, plan in zip(rows, plans, strict=True):
         short = plan.status is OrderStatus.AWAITING_STOCK
@@ -1165,7 +1149,7 @@ def edit(
             line = SimpleNamespace(**values)
         else:
             if line.reserved > new.qty:
-                stock_service.move(
+                ledger.move(
                     session,
                     line.product_id,
                     MoveKind.RELEASE,
@@ -1320,7 +1304,7 @@ def _transition(
         freed = _release(session, order, lines, now)
     elif action is Action.SHIP:
         for line in lines:
-            stock_service.move(
+            ledger.move(
                 session,
                 line.product_id,
                 MoveKind.SHIP,
@@ -1332,7 +1316,7 @@ def _transition(
         _set_reserved(session, lines, "zero")
     elif action is Action.MARK_RETURNED:
         for line in lines:
-            stock_service.move(
+            ledger.move(
                 session,
                 line.product_id,
                 MoveKind.RETURN,
@@ -1415,7 +1399,7 @@ def advance_many(
     for start in range(0, len(ids), 500):
         for row in conn.execute(_LINES_OF, {"oids": ids[start : start + 500]}):
             lines.setdefault(row.order_id, []).append(row)
-    moves: list[stock_service.Move] = []
+    moves: list[ledger.Move] = []
     zeroed: list[dict[str, int]] = []
     stamps: dict[OrderStatus, list[dict[str, Any]]] = {}
     history: list[dict[str, Any]] = []
@@ -1436,7 +1420,7 @@ def advance_many(
                 for ln in order_lines:
                     if held[ln.id]:
                         moves.append(
-                            stock_service.Move(
+                            ledger.Move(
                                 ln.product_id, MoveKind.RELEASE, reserved=-held[ln.id],
                                 order_id=head.id,
                             )
@@ -1448,7 +1432,7 @@ def advance_many(
             elif action is Action.SHIP:
                 for ln in order_lines:
                     moves.append(
-                        stock_service.Move(
+                        ledger.Move(
                             ln.product_id, MoveKind.SHIP, on_hand=-ln.qty,
                             reserved=-held[ln.id], order_id=head.id,
                         )
@@ -1459,7 +1443,7 @@ def advance_many(
             elif action is Action.MARK_RETURNED:
                 for ln in order_lines:
                     moves.append(
-                        stock_service.Move(
+                        ledger.Move(
                             ln.product_id, MoveKind.RETURN, on_hand=ln.qty, order_id=head.id
                         )
                     )
@@ -1477,7 +1461,7 @@ def advance_many(
             )
             status = target
         final[code] = status
-    stock_service.move_many(session, moves, now=moment)
+    ledger.move_many(session, moves, now=moment)
     execute_many(conn, _SET_RESERVED, zeroed)
     for status, rows in stamps.items():
         execute_many(conn, _STAMP[status], rows)

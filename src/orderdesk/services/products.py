@@ -13,7 +13,7 @@ from orderdesk.models.enums import MoveKind
 from orderdesk.models.inputs import ProductCreate
 from orderdesk.models.reads import ProductRead
 from orderdesk.models.tables import Product, Stock
-from orderdesk.services import stock as stock_service
+from orderdesk.services import ledger
 from orderdesk.text import clean, fold
 from orderdesk.timeutil import utcnow
 from orderdesk.validation import Collector
@@ -120,11 +120,11 @@ def save(
         session.add(Stock(product_id=product.id))
         session.flush()
     if item.stock is not None:
-        current = stock_service.stock_row(session, item.sku)
+        current = ledger.stock_row(session, item.sku)
         change = item.stock - current.on_hand
         if change:
             if created:
-                stock_service.move(
+                ledger.move(
                     session,
                     product.id,
                     MoveKind.RECEIVE,
@@ -134,7 +134,7 @@ def save(
                 )
             else:
                 try:
-                    stock_service.move(
+                    ledger.move(
                         session,
                         product.id,
                         MoveKind.ADJUST,
@@ -142,7 +142,7 @@ def save(
                         reason="import",
                         now=moment,
                     )
-                except stock_service.LedgerRefused:
+                except ledger.LedgerRefused:
                     raise validation.fail(
                         "stock",
                         "err.stock.below_reserved",

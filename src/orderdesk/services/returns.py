@@ -28,8 +28,7 @@ from orderdesk.models.enums import MoveKind, ReturnReason
 from orderdesk.models.inputs import LineInput, OrderCreate
 from orderdesk.models.reads import Jsonable
 from orderdesk.models.tables import OrderLine, Return, ReturnLine
-from orderdesk.services import orders
-from orderdesk.services import stock as stock_service
+from orderdesk.services import ledger, orders
 from orderdesk.services.orders import _lines, _load, _record
 from orderdesk.text import clean
 from orderdesk.timeutil import utcnow
@@ -176,7 +175,7 @@ def create(
                 restock=shelved[line.sku],
             )
         )
-        stock_service.move(
+        ledger.move(
             session,
             line.product_id,
             MoveKind.RETURN,
@@ -188,7 +187,7 @@ def create(
         if shelved[line.sku]:
             freed.add(line.product_id)
         else:
-            stock_service.move(
+            ledger.move(
                 session,
                 line.product_id,
                 MoveKind.WRITE_OFF,

@@ -24,7 +24,7 @@ from orderdesk.models.enums import Inspection, OrderStatus, PaymentMethod
 from orderdesk.models.inputs import LineInput, OrderCreate, OrderEdit
 from orderdesk.models.money import format_money
 from orderdesk.models.reads import OrderRead
-from orderdesk.services import customers, orders, paste, stock
+from orderdesk.services import customers, ledger, orders, paste
 from orderdesk.services.orders import Quote
 from orderdesk.timeutil import format_local
 from orderdesk.tui.guard import guarded
@@ -228,7 +228,7 @@ class EntryScreen(Screen[None]):
 
     def _products(self, text: str) -> list[Choice]:
         with self.desk.store.read() as session:
-            rows = stock.find(session, text)
+            rows = ledger.find(session, text)
         choices = []
         for row in rows:
             label = Text()
@@ -303,7 +303,7 @@ class EntryScreen(Screen[None]):
             self.query_one(LinesTable).focus()
             return
         with self.desk.store.read() as session:
-            rows = stock.find(session, event.text, limit=1)
+            rows = ledger.find(session, event.text, limit=1)
         if rows and event.text.strip() in (rows[0].sku, rows[0].barcode):
             self.add_line(rows[0].sku)
         else:

@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 from orderdesk.i18n import t
 from orderdesk.models.money import format_money
 from orderdesk.models.reads import StockRow
-from orderdesk.services import stock
+from orderdesk.services import ledger, stock
 from orderdesk.timeutil import format_local
 from orderdesk.tui.guard import guarded
 from orderdesk.tui.modals.prompt import Ask, PromptModal
@@ -41,7 +41,7 @@ class StockScreen(Screen[None]):
         Binding("slash", "search", t("desk.search"), id="stock.search"),
         Binding("r", "receive", t("desk.receive"), id="stock.receive"),
         Binding("a", "adjust", t("desk.adjust"), id="stock.adjust"),
-        Binding("h", "history", t("desk.history"), id="stock.history"),
+        Binding("h", "history", t("desk.history"), id="ledger.history"),
         Binding("l", "low_only", t("desk.low_only"), id="stock.low"),
         Binding("escape", "clear", t("desk.back"), id="stock.back"),
         Binding("f5", "reload", t("desk.reload"), id="stock.reload", show=False),
@@ -77,7 +77,7 @@ class StockScreen(Screen[None]):
     def reload(self, keep: str | None = None) -> None:
         search = self.query_one("#stock-search", Input).value
         with self.desk.store.read() as session:
-            self.rows = stock.list_stock(session, search=search, low_only=self.low_only)
+            self.rows = ledger.list_stock(session, search=search, low_only=self.low_only)
         table = self.query_one("#stock-table", DataTable)
         table.clear()
         for row in self.rows:
@@ -209,7 +209,7 @@ class StockScreen(Screen[None]):
         if row is None:
             return
         with self.desk.store.read() as session:
-            moves = stock.history(session, row.sku, limit=30)
+            moves = ledger.history(session, row.sku, limit=30)
         text = Text(t("desk.history_of", sku=row.sku) + "\n", style="bold")
         for move in moves:
             text.append(

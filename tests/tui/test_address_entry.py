@@ -13,6 +13,7 @@ from helpers import add_product, settle
 from orderdesk import config
 from orderdesk.db import Store
 from orderdesk.models.inputs import CustomerEntry
+from orderdesk.models.reads import OrderRead
 from orderdesk.services import orders
 from orderdesk.services.files.customers import check, save
 from orderdesk.tui.app import make_app
@@ -52,7 +53,7 @@ async def fill(pilot, phone: str, province: str) -> None:  # type: ignore[no-unt
     assert pilot.app.focused.id == "in-ward"
 
 
-def saved(store: Store) -> orders.OrderRead:
+def saved(store: Store) -> OrderRead:
     with store.read() as session:
         return orders.list_orders(session, limit=1)[0]
 

@@ -183,7 +183,7 @@ async def test_a_busy_database_is_a_notification_not_a_crash(
         def busy(*args: object, **kwargs: object) -> None:
             raise StoreError("err.db_busy")
 
-        monkeypatch.setattr(orders, "status_counts", busy)
+        monkeypatch.setattr(orders.queries, "status_counts", busy)
         await pilot.press("f5")
         await settled(pilot)
         assert app.is_running

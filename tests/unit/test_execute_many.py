@@ -20,7 +20,8 @@ from orderdesk.db import Store, execute_many, insert_rows, open_store
 from orderdesk.models.enums import Inspection, MoveKind, OrderStatus, PaymentMethod
 from orderdesk.models.tables import Order, OrderEvent, StockMove
 from orderdesk.services.customers import _upsert_statement
-from orderdesk.services.orders import _FINAL, _SET_STATUS, _STAMP
+from orderdesk.services.orders.actions import FINAL, STAMP
+from orderdesk.services.orders.base import SET_STATUS
 
 _o = Order.__table__  # type: ignore[attr-defined]
 _e = OrderEvent.__table__  # type: ignore[attr-defined]
@@ -246,9 +247,9 @@ def test_updates_by_id_write_as_sqlalchemy_writes(
     # a moment in the column of a status, and a status given by the row.
     stamped = [{"oid": row["oid"], "now": row["t"]} for row in rows]
     for statement, given_rows in (
-        (_SET_STATUS[status], stamped),
-        (_STAMP[status], rows),
-        (_FINAL, rows),
+        (SET_STATUS[status], stamped),
+        (STAMP[status], rows),
+        (FINAL, rows),
     ):
         fast, plain = _both_ways(stores, "orders", statement, given_rows, setup=_seed_orders)
         assert fast == plain
@@ -344,7 +345,7 @@ def test_an_update_by_id_refuses_them_too(
             conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
             _seed_orders(conn)
             with pytest.raises(sa.exc.StatementError) as refused:
-                write(conn, _FINAL, rows)
+                write(conn, FINAL, rows)
             assert isinstance(refused.value.orig, reason)
             assert conn.exec_driver_sql("SELECT status FROM orders WHERE id = 1").scalar() == (
                 "pending"
@@ -367,8 +368,8 @@ def test_the_statements_of_an_import_take_the_fast_path(
         monkeypatch.setattr(conn, "execute", refuse)
         insert_rows(conn, _e, [_event(), _event(from_status=OrderStatus.PENDING)])
         insert_rows(conn, _moves, [{"product_id": 1, "kind": MoveKind.RESERVE, "at": moment}])
-        execute_many(conn, _FINAL, [{"oid": 1, "st": OrderStatus.CONFIRMED, "t": moment}])
-        execute_many(conn, _SET_STATUS[OrderStatus.PACKED], [{"oid": 2, "now": moment}])
+        execute_many(conn, FINAL, [{"oid": 1, "st": OrderStatus.CONFIRMED, "t": moment}])
+        execute_many(conn, SET_STATUS[OrderStatus.PACKED], [{"oid": 2, "now": moment}])
         monkeypatch.undo()
         got = conn.exec_driver_sql("SELECT status, packed_at FROM orders ORDER BY id").all()
         assert got == [

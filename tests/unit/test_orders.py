@@ -255,7 +255,7 @@ def test_adjusting_below_what_is_reserved_is_refused(shop: Store) -> None:
 
 
 def test_searches_count_up_to_a_cap_and_say_so(shop: Store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(orders, "SEARCH_COUNT_CAP", 3)
+    monkeypatch.setattr(orders.queries, "SEARCH_COUNT_CAP", 3)
     for i in range(4):
         create(shop, {"AT-1": 1}, name="Nguyễn Văn An", phone=f"09{12_000_000 + i:08d}")
     with shop.read() as session:

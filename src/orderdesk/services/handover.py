@@ -25,7 +25,8 @@ from orderdesk.models.reads import Jsonable
 from orderdesk.models.tables import Handover, HandoverParcel, Order, OrderLine, Product
 from orderdesk.printing.documents import Shop
 from orderdesk.printing.manifest import Manifest, ManifestRow, write_manifest
-from orderdesk.services.orders import _lines, _load, _transition
+from orderdesk.services.orders.actions import transition
+from orderdesk.services.orders.base import load_lines, load_order
 from orderdesk.text import clean
 from orderdesk.timeutil import utcnow
 from orderdesk.validation import display_phone
@@ -123,7 +124,7 @@ def open_handover(
         for code in wanted:
             row = found.get(code)
             if row is None:
-                _load(session, code)  # unknown order: its own message
+                load_order(session, code)  # unknown order: its own message
                 raise HandoverRefused("err.handover.elsewhere", code=code)
             if row.status is not OrderStatus.PACKED:
                 raise HandoverRefused("err.handover.not_packed", code=code, status=row.status)
@@ -312,7 +313,7 @@ def scan(session: Session, hid: int, text: str, *, now: datetime | None = None) 
     done = len(handover.scanned)
     if parcel.scanned:
         return Scanned(parcel.code, True, done, total)
-    oid = _load(session, parcel.code).id
+    oid = load_order(session, parcel.code).id
     session.connection().execute(
         sa.update(_hp)
         .where(_hp.c.handover_id == hid, _hp.c.order_id == oid)
@@ -323,7 +324,7 @@ def scan(session: Session, hid: int, text: str, *, now: datetime | None = None) 
 
 def unscan(session: Session, hid: int, code: str) -> None:
     """Take a tick back (the parcel came out of the bag)."""
-    oid = _load(session, code).id
+    oid = load_order(session, code).id
     session.connection().execute(
         sa.update(_hp)
         .where(_hp.c.handover_id == hid, _hp.c.order_id == oid)
@@ -349,13 +350,13 @@ def close(session: Session, hid: int, *, now: datetime | None = None) -> Closed:
     conn = session.connection()
     shipped: list[str] = []
     for parcel in handover.scanned:
-        order = _load(session, parcel.code)
+        order = load_order(session, parcel.code)
         # A carrier file may have shipped it already; then there is nothing to do.
         if order.status is OrderStatus.PACKED:
-            _transition(
+            transition(
                 session,
                 order,
-                _lines(session, order.id),
+                load_lines(session, order.id),
                 Action.SHIP,
                 moment,
                 handover=handover.number,

@@ -24,7 +24,7 @@ from orderdesk.models.reads import Jsonable
 from orderdesk.models.tables import CodRemit, Order, ProblemSnooze
 from orderdesk.services import orders, tracking
 from orderdesk.services.cod import unremitted
-from orderdesk.services.orders import _load, _record
+from orderdesk.services.orders.base import load_order, record
 from orderdesk.timeutil import local_today, utcnow
 from orderdesk.validation import optional_text
 
@@ -238,9 +238,9 @@ def act(
     """Do one of the queue's actions; returns the order's status afterwards."""
     moment = now or utcnow()
     text = optional_text(note, "note", max_len=500)
-    order = _load(session, code)
+    order = load_order(session, code)
     if what is Act.CALL:
-        _record(
+        record(
             session,
             order.id,
             "call",
@@ -278,4 +278,4 @@ def act(
         default_carrier=default_carrier,
         now=moment,
     )
-    return _load(session, code).status
+    return load_order(session, code).status

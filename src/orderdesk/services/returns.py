@@ -29,7 +29,7 @@ from orderdesk.models.inputs import LineInput, OrderCreate
 from orderdesk.models.reads import Jsonable
 from orderdesk.models.tables import OrderLine, Return, ReturnLine
 from orderdesk.services import ledger, orders
-from orderdesk.services.orders import _lines, _load, _record
+from orderdesk.services.orders.base import load_lines, load_order, record
 from orderdesk.text import clean
 from orderdesk.timeutil import utcnow
 from orderdesk.validation import fail
@@ -98,7 +98,7 @@ def _take_back(
         raise fail("order_code", "err.return.not_delivered", code=order.code, status=order.status)
     if not items:
         raise fail("items", "err.return.no_items")
-    lines = {ln.sku.lower(): ln for ln in _lines(session, order.id)}
+    lines = {ln.sku.lower(): ln for ln in load_lines(session, order.id)}
     back = returned_so_far(session, order.id)
     errors: list[FieldError] = []
     taken: list[tuple[SimpleNamespace, int]] = []
@@ -147,7 +147,7 @@ def create(
     it says (one damaged item among several good ones).
     """
     moment = now or utcnow()
-    order = _load(session, code)
+    order = load_order(session, code)
     if not clean(str(reason)):
         raise fail("reason", "err.required")
     why = validation.choice(str(reason), "reason", ReturnReason)
@@ -196,7 +196,7 @@ def create(
                 reason=why.value,
                 now=moment,
             )
-    _record(
+    record(
         session,
         order.id,
         kind,
@@ -272,7 +272,7 @@ def exchange(
         now=moment,
     )
     conn = session.connection()
-    new_id = _load(session, replacement.code).id
+    new_id = load_order(session, replacement.code).id
     conn.execute(
         sa.update(_rt)
         .where(_rt.c.id == returned.id)
@@ -306,13 +306,13 @@ class ReturnableLine(Jsonable):
 
 def returnable(session: Session, code: str) -> list[ReturnableLine]:
     """A delivered order's lines with what may still come back (the return form's rows)."""
-    order = _load(session, code)
+    order = load_order(session, code)
     if order.delivered_at is None:
         raise fail("order_code", "err.return.not_delivered", code=order.code, status=order.status)
     back = returned_so_far(session, order.id)
     return [
         ReturnableLine(ln.sku, ln.name, ln.qty, back.get(ln.product_id, 0), ln.unit_price)
-        for ln in _lines(session, order.id)
+        for ln in load_lines(session, order.id)
     ]
 
 

@@ -17,7 +17,7 @@ from orderdesk.db import dialect_insert
 from orderdesk.errors import NotFound
 from orderdesk.models.reads import Jsonable
 from orderdesk.models.tables import Order, OrderLine, Review
-from orderdesk.services.orders import _load, _record
+from orderdesk.services.orders.base import load_order, record
 from orderdesk.text import clean
 from orderdesk.timeutil import utcnow
 from orderdesk.validation import fail, optional_text
@@ -63,7 +63,7 @@ def add(
 ) -> ReviewRead:
     """Record (or replace) the review of a delivered order, or of one of its products."""
     moment = now or utcnow()
-    order = _load(session, code)
+    order = load_order(session, code)
     count = stars_of(stars)
     text = optional_text(comment, "comment", max_len=2000)
     if order.delivered_at is None:
@@ -102,7 +102,7 @@ def add(
         .values(**values)
         .on_conflict_do_update(index_elements=["order_id", "sku"], set_=changing)
     )
-    _record(session, order.id, "review", None, None, moment, stars=count, sku=values["sku"] or None)
+    record(session, order.id, "review", None, None, moment, stars=count, sku=values["sku"] or None)
     return get(session, order.code, values["sku"])  # type: ignore[arg-type]
 
 
@@ -163,8 +163,8 @@ def reply(
     session.connection().execute(
         sa.update(_r).where(_r.c.id == review_id).values(reply=answer, replied_at=moment)
     )
-    order = _load(session, str(row.code))
-    _record(session, order.id, "review_reply", None, None, moment, reply=answer)
+    order = load_order(session, str(row.code))
+    record(session, order.id, "review_reply", None, None, moment, reply=answer)
     return _read(session.connection().execute(_select().where(_r.c.id == review_id)).one())
 
 

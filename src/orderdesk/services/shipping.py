@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from orderdesk.carriers import REGISTRY
 from orderdesk.models.tables import Order
-from orderdesk.services.orders import _load, _record
+from orderdesk.services.orders.base import load_order, record
 from orderdesk.services.tracking import check_number
 from orderdesk.text import clean
 from orderdesk.timeutil import utcnow
@@ -33,7 +33,7 @@ def assign(
     now: datetime | None = None,
 ) -> None:
     """Set what is given; an empty tracking string clears it."""
-    order = _load(session, code)
+    order = load_order(session, code)
     changes: dict[str, str | None] = {}
     if carrier is not None:
         carrier = clean(carrier).lower()
@@ -51,4 +51,4 @@ def assign(
     if not changes:
         return
     session.connection().execute(sa.update(_o).where(_o.c.id == order.id).values(**changes))
-    _record(session, order.id, "shipping", None, None, now or utcnow(), **changes)
+    record(session, order.id, "shipping", None, None, now or utcnow(), **changes)

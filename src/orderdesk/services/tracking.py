@@ -1,7 +1,7 @@
 """Tracking: each parcel's number, its carrier's status events, and what they do.
 
 A carrier status becomes an `Outcome`; the outcome moves the order through the state
-machine (`services.orders._transition`, so stock and history follow the usual path):
+machine (`services.orders.actions.transition`, so stock and history follow the usual path):
 a parcel the carrier has is `shipped`, then `delivered`, `delivery_failed`, `returning`
 or `returned` (stock back on the shelf). Events older than the parcel's latest one are
 kept in its history but move nothing, so files may arrive in any order.
@@ -30,8 +30,9 @@ from orderdesk.models.enums import Action, OrderStatus
 from orderdesk.models.lifecycle import next_status
 from orderdesk.models.reads import Jsonable
 from orderdesk.models.tables import Order, OrderLine, TrackingEvent
-from orderdesk.services.orders import _EVENT_INSERT as _HISTORY_INSERT
-from orderdesk.services.orders import _SET_STATUS, _load, _record, _row, _transition
+from orderdesk.services.orders.actions import transition
+from orderdesk.services.orders.base import EVENT_INSERT as _HISTORY_INSERT
+from orderdesk.services.orders.base import SET_STATUS, StoredLine, load_order, record, stored_line
 from orderdesk.text import clean
 from orderdesk.timeutil import utcnow
 from orderdesk.validation import fail, optional_text
@@ -140,7 +141,7 @@ def set_number(
 ) -> str:
     """Give the order its tracking number (typed, scanned or from a file); returns it as
     stored. `carrier` also changes the order's carrier; otherwise its own is used."""
-    order = _load(session, code)
+    order = load_order(session, code)
     cid = clean(carrier or "").lower() or order.carrier or default_carrier
     if cid not in REGISTRY:
         raise fail("carrier", "err.carrier.unknown", carrier=cid, known=", ".join(REGISTRY))
@@ -149,7 +150,7 @@ def set_number(
     if carrier or not order.carrier:
         changes["carrier"] = cid
     session.connection().execute(sa.update(_o).where(_o.c.id == order.id).values(**changes))
-    _record(session, order.id, "shipping", None, None, now or utcnow(), **changes)
+    record(session, order.id, "shipping", None, None, now or utcnow(), **changes)
     return stored
 
 
@@ -169,13 +170,13 @@ class TrackEventRead(Jsonable):
 
 def link(session: Session, code: str, *, default_carrier: str = "ghn") -> str:
     """Where the buyer (or the seller) follows the parcel on its carrier's site."""
-    order = _load(session, code)
+    order = load_order(session, code)
     return carrier_of(order.carrier, default_carrier).url(order.tracking or "")
 
 
 def timeline(session: Session, code: str) -> list[TrackEventRead]:
     """The parcel's events, newest first."""
-    order = _load(session, code)
+    order = load_order(session, code)
     rows = session.connection().execute(
         sa.select(_te).where(_te.c.order_id == order.id).order_by(_te.c.at.desc(), _te.c.id.desc())
     )
@@ -340,16 +341,16 @@ def _needs_lines(event: _Event) -> bool:
     return bool(_STOCK_ACTIONS.intersection(steps))
 
 
-def _lines_for(session: Session, order_ids: Iterable[int]) -> dict[int, list[SimpleNamespace]]:
+def _lines_for(session: Session, order_ids: Iterable[int]) -> dict[int, list[StoredLine]]:
     ids = sorted(order_ids)
-    found: dict[int, list[SimpleNamespace]] = defaultdict(list)
+    found: dict[int, list[StoredLine]] = defaultdict(list)
     for start in range(0, len(ids), _CHUNK):
         for r in session.connection().execute(_LINES_OF, {"oids": ids[start : start + _CHUNK]}):
-            found[r.order_id].append(_row(r))
+            found[r.order_id].append(stored_line(r))
     return found
 
 
-# Steps that move stock go through `orders._transition` one by one; the others (the bulk
+# Steps that move stock go through `orders.actions.transition` one by one; the others (the bulk
 # of a carrier file: delivered, failed, redelivered, returning) are written in batches.
 _STOCK_ACTIONS = frozenset({Action.SHIP, Action.MARK_RETURNED})
 _SET_ENTERED = {
@@ -380,9 +381,9 @@ class _Moves:
         was = order.status
         target = next_status(order.code, was, action)
         if action in _STOCK_ACTIONS:
-            full = _load(session, order.code)
+            full = load_order(session, order.code)
             full.status = was  # steps of this file not written yet
-            _transition(session, full, lines, action, when, **detail)
+            transition(session, full, lines, action, when, **detail)
             order.status = target
         else:
             self.entered[target].append({"oid": order.id, "t": when})
@@ -408,7 +409,7 @@ class _Moves:
         for oid, (status, when) in self.final.items():
             by_final[status].append({"oid": oid, "now": when})
         for status, rows in by_final.items():
-            # Status, its "entered at" and updated_at, as `orders._enter` writes them.
+            # Status, its "entered at" and updated_at, as `orders.base.enter` writes them.
             if sqlite:
                 conn.exec_driver_sql(
                     f"UPDATE orders SET status = ?, {status.value}_at = ?, updated_at = ? "
@@ -420,7 +421,7 @@ class _Moves:
                     ],
                 )
             else:
-                conn.execute(_SET_STATUS[status], rows)
+                conn.execute(SET_STATUS[status], rows)
         for status, rows in self.entered.items():
             earlier = [r for r in rows if self.final[r["oid"]][0] is not status]  # type: ignore[index]
             if earlier:
@@ -489,7 +490,7 @@ def add_event(
     """An event the seller enters by hand (a phone call with the courier, a parcel back
     at the counter); it moves the order exactly as the same word from a file would."""
     moment = now or utcnow()
-    order = _load(session, code)
+    order = load_order(session, code)
     carrier = carrier_of(order.carrier, default_carrier)
     text = optional_text(note, "note", max_len=500)
     where = optional_text(location, "location", max_len=200)
@@ -545,7 +546,7 @@ def orders_by(
     for start in range(0, len(values), _CHUNK):
         query = sa.select(*_MATCH_COLUMNS).where(column.in_(values[start : start + _CHUNK]))
         for r in conn.execute(query):
-            order = _row(r)
+            order = SimpleNamespace(**r._mapping)
             found[getattr(order, column.key)] = order
     return found
 
@@ -633,7 +634,7 @@ def apply_rows(
             sa.update(_o).where(_o.c.id == oid).values(tracking=number, carrier=carrier.id)
         )
         order.tracking = number
-        _record(session, oid, "shipping", None, None, moment, tracking=number, carrier=carrier.id)
+        record(session, oid, "shipping", None, None, moment, tracking=number, carrier=carrier.id)
     report.numbers = len(numbers)
     _apply(session, carrier, events, report, moment)
     return report
@@ -725,9 +726,7 @@ def import_numbers(
         conn.execute(
             sa.update(_o).where(_o.c.id == order.id).values(tracking=number, carrier=found.id)
         )
-        _record(
-            session, order.id, "shipping", None, None, moment, tracking=number, carrier=found.id
-        )
+        record(session, order.id, "shipping", None, None, moment, tracking=number, carrier=found.id)
     return report
 
 

@@ -412,7 +412,16 @@ class CodeCounter(SQLModel, table=True):
     last: int = 0
 
 
+def table_of(model: type[SQLModel]) -> sa.Table:
+    """A model's table, typed: the services build their statements on tables (SQLModel
+    declares `__table__` without a type)."""
+    table = model.__table__  # type: ignore[attr-defined]
+    assert isinstance(table, sa.Table)
+    return table
+
+
 __all__ = [
+    "table_of",
     "Action",
     "CodLine",
     "CodRemit",

@@ -23,13 +23,13 @@ from orderdesk.formats.carrier_files import CodRow
 from orderdesk.i18n import t
 from orderdesk.models.enums import OrderStatus, PaymentMethod
 from orderdesk.models.reads import Jsonable
-from orderdesk.models.tables import CodLine, CodRemit, Order
+from orderdesk.models.tables import CodLine, CodRemit, Order, table_of
 from orderdesk.services.tracking import orders_by
 from orderdesk.timeutil import utcnow
 
-_o = Order.__table__  # type: ignore[attr-defined]
-_cl = CodLine.__table__  # type: ignore[attr-defined]
-_cr = CodRemit.__table__  # type: ignore[attr-defined]
+_o = table_of(Order)
+_cl = table_of(CodLine)
+_cr = table_of(CodRemit)
 _CHUNK = 500
 _LINE_INSERT = sa.insert(_cl)
 

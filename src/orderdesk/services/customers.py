@@ -29,7 +29,7 @@ from orderdesk.models.reads import (
     CustomerRow,
     Jsonable,
 )
-from orderdesk.models.tables import Customer, Order, Return, Review
+from orderdesk.models.tables import Customer, Order, Return, Review, table_of
 from orderdesk.services.search import search_words
 from orderdesk.text import clean, fold
 from orderdesk.timeutil import utcnow
@@ -39,7 +39,7 @@ def search_key(name: str, phone: str) -> str:
     return f"{fold(name)} {validation.phone_search_forms(phone)}"
 
 
-_c = Customer.__table__  # type: ignore[attr-defined]
+_c = table_of(Customer)
 _NOTES_MAX = 2000
 _TAGS_MAX = 500
 _UPSERTS: dict[str, Any] = {}
@@ -127,9 +127,9 @@ def remember(session: Session, contact: Contact, *, now: datetime | None = None)
 
 # ---------------------------------------------------------------------------- the book
 
-_o = Order.__table__  # type: ignore[attr-defined]
-_rt = Return.__table__  # type: ignore[attr-defined]
-_rv = Review.__table__  # type: ignore[attr-defined]
+_o = table_of(Order)
+_rt = table_of(Return)
+_rv = table_of(Review)
 _BACK = (OrderStatus.RETURNING, OrderStatus.RETURNED)
 _TOTAL = _o.c.subtotal + _o.c.shipping_fee - _o.c.discount
 
@@ -465,7 +465,7 @@ def risk(session: Session, phone: str, *, other_than: str = "", limit: int = 5) 
     """What this phone's COD parcels did before: how many came back, how many failed."""
     from orderdesk.models.tables import TrackingEvent
 
-    te = TrackingEvent.__table__  # type: ignore[attr-defined]
+    te = table_of(TrackingEvent)
     normalized = validation.phone(phone, mobile_only=False)
     conn = session.connection()
     rows = conn.execute(

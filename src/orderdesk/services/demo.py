@@ -21,7 +21,7 @@ from orderdesk.errors import OrderdeskError
 from orderdesk.formats.carrier_files import CodRow
 from orderdesk.models.enums import Action, OrderStatus
 from orderdesk.models.inputs import LineInput, OrderCreate, ProductCreate
-from orderdesk.models.tables import Order, Product
+from orderdesk.models.tables import Order, Product, table_of
 from orderdesk.services import (
     cod,
     ledger,
@@ -555,7 +555,7 @@ def _statements(session: object, rng: random.Random, end: datetime) -> None:
     """Each carrier's weekly COD statements for parcels delivered more than a week ago;
     now and then a line comes back short."""
     conn = session.connection()  # type: ignore[attr-defined]
-    o = Order.__table__  # type: ignore[attr-defined]
+    o = table_of(Order)
     delivered = conn.execute(
         sa.select(o.c.code, o.c.tracking, o.c.carrier, o.c.cod, o.c.delivered_at).where(
             o.c.status == OrderStatus.DELIVERED,
@@ -612,7 +612,7 @@ _REASONS = [
 def _after_sales(session: object, rng: random.Random, end: datetime) -> None:
     """Reviews on a quarter of delivered orders (the low ones answered, except the latest
     few, which wait in the queue), and returns or exchanges of a few."""
-    o = Order.__table__  # type: ignore[attr-defined]
+    o = table_of(Order)
     delivered = (
         session.connection()  # type: ignore[attr-defined]
         .execute(

@@ -22,7 +22,7 @@ from orderdesk.errors import NotFound, OrderdeskError
 from orderdesk.formats.carrier_files import UploadRow, write_upload
 from orderdesk.models.enums import Action, OrderStatus
 from orderdesk.models.reads import Jsonable
-from orderdesk.models.tables import Handover, HandoverParcel, Order, OrderLine, Product
+from orderdesk.models.tables import Handover, HandoverParcel, Order, OrderLine, Product, table_of
 from orderdesk.printing.documents import Shop
 from orderdesk.printing.manifest import Manifest, ManifestRow, write_manifest
 from orderdesk.services.orders.actions import transition
@@ -31,11 +31,11 @@ from orderdesk.text import clean
 from orderdesk.timeutil import utcnow
 from orderdesk.validation import display_phone
 
-_o = Order.__table__  # type: ignore[attr-defined]
-_l = OrderLine.__table__  # type: ignore[attr-defined]
-_p = Product.__table__  # type: ignore[attr-defined]
-_h = Handover.__table__  # type: ignore[attr-defined]
-_hp = HandoverParcel.__table__  # type: ignore[attr-defined]
+_o = table_of(Order)
+_l = table_of(OrderLine)
+_p = table_of(Product)
+_h = table_of(Handover)
+_hp = table_of(HandoverParcel)
 
 
 class HandoverRefused(OrderdeskError):

@@ -26,12 +26,12 @@ from orderdesk.errors import NotFound, OrderdeskError
 from orderdesk.models.enums import Action
 from orderdesk.models.lifecycle import next_status
 from orderdesk.models.reads import OrderRead
-from orderdesk.models.tables import Order, OrderLine, Product
+from orderdesk.models.tables import Order, OrderLine, Product, table_of
 from orderdesk.services import orders
 
-_o = Order.__table__  # type: ignore[attr-defined]
-_l = OrderLine.__table__  # type: ignore[attr-defined]
-_p = Product.__table__  # type: ignore[attr-defined]
+_o = table_of(Order)
+_l = table_of(OrderLine)
+_p = table_of(Product)
 # The barcodes of an order's products, keyed to the SKU its line was sold under.
 _BARCODES = (
     sa.select(_p.c.barcode, _l.c.sku)

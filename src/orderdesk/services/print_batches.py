@@ -38,6 +38,7 @@ from orderdesk.models.tables import (
     PrintJob,
     PrintJobOrder,
     Product,
+    table_of,
 )
 from orderdesk.printing import pdf, printers
 from orderdesk.printing.documents import Line, PrintOrder, Shop
@@ -57,12 +58,12 @@ _PRINTER_SETTING = {
     "slips": "printers.slip",
 }
 
-_o = Order.__table__  # type: ignore[attr-defined]
-_l = OrderLine.__table__  # type: ignore[attr-defined]
-_p = Product.__table__  # type: ignore[attr-defined]
-_jobs = PrintJob.__table__  # type: ignore[attr-defined]
-_job_orders = PrintJobOrder.__table__  # type: ignore[attr-defined]
-_prints = OrderPrint.__table__  # type: ignore[attr-defined]
+_o = table_of(Order)
+_l = table_of(OrderLine)
+_p = table_of(Product)
+_jobs = table_of(PrintJob)
+_job_orders = table_of(PrintJobOrder)
+_prints = table_of(OrderPrint)
 
 
 class Cancelled(OrderdeskError):

@@ -21,7 +21,7 @@ from orderdesk.errors import IllegalTransition
 from orderdesk.i18n import t
 from orderdesk.models.enums import Action, OrderStatus, PaymentMethod
 from orderdesk.models.reads import Jsonable
-from orderdesk.models.tables import CodRemit, Order, ProblemSnooze
+from orderdesk.models.tables import CodRemit, Order, ProblemSnooze, table_of
 from orderdesk.services import orders, tracking
 from orderdesk.services.cod import unremitted
 from orderdesk.services.orders.base import load_order, record
@@ -29,9 +29,9 @@ from orderdesk.timeutil import local_today, utcnow
 from orderdesk.validation import optional_text
 
 S = OrderStatus
-_o = Order.__table__  # type: ignore[attr-defined]
-_cr = CodRemit.__table__  # type: ignore[attr-defined]
-_ps = ProblemSnooze.__table__  # type: ignore[attr-defined]
+_o = table_of(Order)
+_cr = table_of(CodRemit)
+_ps = table_of(ProblemSnooze)
 
 SNOOZE = timedelta(days=1)
 

@@ -28,19 +28,20 @@ from orderdesk.models.tables import (
     Return,
     ReturnLine,
     Review,
+    table_of,
 )
 from orderdesk.services.cod import unremitted
 from orderdesk.timeutil import local_today, local_tz, utcnow
 from orderdesk.validation import fail
 
 S = OrderStatus
-_o = Order.__table__  # type: ignore[attr-defined]
-_l = OrderLine.__table__  # type: ignore[attr-defined]
-_p = Product.__table__  # type: ignore[attr-defined]
-_rt = Return.__table__  # type: ignore[attr-defined]
-_rl = ReturnLine.__table__  # type: ignore[attr-defined]
-_rv = Review.__table__  # type: ignore[attr-defined]
-_cr = CodRemit.__table__  # type: ignore[attr-defined]
+_o = table_of(Order)
+_l = table_of(OrderLine)
+_p = table_of(Product)
+_rt = table_of(Return)
+_rl = table_of(ReturnLine)
+_rv = table_of(Review)
+_cr = table_of(CodRemit)
 
 RANGES = ("today", "7d", "30d", "month")
 KINDS = ("daily", "channels", "products", "returns", "ratings", "carriers", "repeat", "cod")

@@ -27,16 +27,16 @@ from orderdesk.i18n import t
 from orderdesk.models.enums import MoveKind, ReturnReason
 from orderdesk.models.inputs import LineInput, OrderCreate
 from orderdesk.models.reads import Jsonable
-from orderdesk.models.tables import OrderLine, Return, ReturnLine
+from orderdesk.models.tables import OrderLine, Return, ReturnLine, table_of
 from orderdesk.services import ledger, orders
 from orderdesk.services.orders.base import load_lines, load_order, record
 from orderdesk.text import clean
 from orderdesk.timeutil import utcnow
 from orderdesk.validation import fail
 
-_l = OrderLine.__table__  # type: ignore[attr-defined]
-_rt = Return.__table__  # type: ignore[attr-defined]
-_rl = ReturnLine.__table__  # type: ignore[attr-defined]
+_l = table_of(OrderLine)
+_rt = table_of(Return)
+_rl = table_of(ReturnLine)
 
 
 @dataclass(frozen=True)
@@ -320,7 +320,7 @@ def recent(session: Session, *, limit: int = 200) -> list[ReturnRead]:
     """The latest returns and exchanges, newest first, with their lines."""
     from orderdesk.models.tables import Order
 
-    o = Order.__table__  # type: ignore[attr-defined]
+    o = table_of(Order)
     x = o.alias("x")
     conn = session.connection()
     heads = conn.execute(

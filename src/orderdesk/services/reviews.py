@@ -16,16 +16,16 @@ from sqlmodel import Session
 from orderdesk.db import dialect_insert
 from orderdesk.errors import NotFound
 from orderdesk.models.reads import Jsonable
-from orderdesk.models.tables import Order, OrderLine, Review
+from orderdesk.models.tables import Order, OrderLine, Review, table_of
 from orderdesk.services.orders.base import load_order, record
 from orderdesk.text import clean
 from orderdesk.timeutil import utcnow
 from orderdesk.validation import fail, optional_text
 
 LOW = 3  # this many stars or fewer needs an answer
-_o = Order.__table__  # type: ignore[attr-defined]
-_l = OrderLine.__table__  # type: ignore[attr-defined]
-_r = Review.__table__  # type: ignore[attr-defined]
+_o = table_of(Order)
+_l = table_of(OrderLine)
+_r = table_of(Review)
 
 
 @dataclass(frozen=True)
@@ -180,7 +180,7 @@ def ratings(session: Session) -> list[Rating]:
     """Per product: how many reviews and the average stars, best first."""
     from orderdesk.models.tables import Product
 
-    p = Product.__table__  # type: ignore[attr-defined]
+    p = table_of(Product)
     rows = session.connection().execute(
         sa.select(p.c.sku, p.c.name, sa.func.count(), sa.func.avg(_r.c.stars))
         .join(p, p.c.id == _r.c.product_id)

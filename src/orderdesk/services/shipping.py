@@ -12,14 +12,14 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from orderdesk.carriers import REGISTRY
-from orderdesk.models.tables import Order
+from orderdesk.models.tables import Order, table_of
 from orderdesk.services.orders.base import load_order, record
 from orderdesk.services.tracking import check_number
 from orderdesk.text import clean
 from orderdesk.timeutil import utcnow
 from orderdesk.validation import fail
 
-_o = Order.__table__  # type: ignore[attr-defined]
+_o = table_of(Order)
 
 
 def assign(

@@ -29,7 +29,7 @@ from orderdesk.i18n import t
 from orderdesk.models.enums import Action, OrderStatus
 from orderdesk.models.lifecycle import next_status
 from orderdesk.models.reads import Jsonable
-from orderdesk.models.tables import Order, OrderLine, TrackingEvent
+from orderdesk.models.tables import Order, OrderLine, TrackingEvent, table_of
 from orderdesk.services.orders.actions import transition
 from orderdesk.services.orders.base import EVENT_INSERT as _HISTORY_INSERT
 from orderdesk.services.orders.base import SET_STATUS, StoredLine, load_order, record, stored_line
@@ -38,9 +38,9 @@ from orderdesk.timeutil import utcnow
 from orderdesk.validation import fail, optional_text
 
 S = OrderStatus
-_o = Order.__table__  # type: ignore[attr-defined]
-_l = OrderLine.__table__  # type: ignore[attr-defined]
-_te = TrackingEvent.__table__  # type: ignore[attr-defined]
+_o = table_of(Order)
+_l = table_of(OrderLine)
+_te = table_of(TrackingEvent)
 _CHUNK = 500
 
 _EVENT_INSERT = sa.insert(_te)

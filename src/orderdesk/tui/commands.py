@@ -5,16 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from orderdesk.i18n import t
 from orderdesk.text import fold
-
-if TYPE_CHECKING:
-    from orderdesk.tui.app import OrderdeskApp
+from orderdesk.tui.desk import desk_of
 
 # (label key, mode, action run on that mode's screen or None to just go there)
 COMMANDS: list[tuple[str, str, str | None]] = [
@@ -60,12 +57,8 @@ COMMANDS: list[tuple[str, str, str | None]] = [
 
 
 class DeskCommands(Provider):
-    @property
-    def desk(self) -> OrderdeskApp:
-        return self.app  # type: ignore[return-value]
-
     def _command(self, mode: str, action: str | None) -> Callable[[], None]:
-        return partial(self.desk.run_in_mode, mode, action)
+        return partial(desk_of(self.app).run_in_mode, mode, action)
 
     async def discover(self) -> Hits:
         for key, mode, action in COMMANDS:

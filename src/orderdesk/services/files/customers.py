@@ -22,14 +22,14 @@ from orderdesk.formats.common import row_errors
 from orderdesk.formats.customers import read_customers, write_customers
 from orderdesk.i18n import t
 from orderdesk.models.inputs import CustomerEntry
-from orderdesk.models.tables import Customer
+from orderdesk.models.tables import Customer, table_of
 from orderdesk.services import customers
 from orderdesk.services.customers import search_key
 from orderdesk.services.files.result import ImportResult
 from orderdesk.text import clean
 from orderdesk.timeutil import utcnow
 
-_c = Customer.__table__  # type: ignore[attr-defined]
+_c = table_of(Customer)
 
 
 @dataclass(frozen=True)

@@ -28,13 +28,13 @@ from orderdesk.i18n import t
 from orderdesk.models import lifecycle
 from orderdesk.models.enums import Action, OrderStatus
 from orderdesk.models.money import format_money
-from orderdesk.models.tables import Order, OrderLine
+from orderdesk.models.tables import Order, OrderLine, table_of
 from orderdesk.services import orders
 from orderdesk.timeutil import utcnow
 from orderdesk.validation import display_phone
 
 S = OrderStatus
-_o = Order.__table__  # type: ignore[attr-defined]
+_o = table_of(Order)
 
 
 @dataclass
@@ -217,7 +217,7 @@ _CARRIER = _TOUCH.values(carrier=sa.bindparam("k"), carrier_name=sa.bindparam("k
 _NUMBER_AND_CARRIER = _NUMBER.values(carrier=sa.bindparam("k"), carrier_name=sa.bindparam("kn"))
 
 
-_l = OrderLine.__table__  # type: ignore[attr-defined]
+_l = table_of(OrderLine)
 _KEPT = sa.select(
     _o.c.id,
     _o.c.code,

@@ -25,7 +25,7 @@ from orderdesk.models.reads import (
     OrderLineRead,
     OrderRead,
 )
-from orderdesk.models.tables import Order, OrderCheck, OrderEvent, OrderLine, Product
+from orderdesk.models.tables import Order, OrderCheck, OrderEvent, OrderLine, Product, table_of
 from orderdesk.services import ledger
 from orderdesk.text import clean
 from orderdesk.timeutil import to_local
@@ -35,9 +35,9 @@ _STATUS_TIME = {status: f"{status.value}_at" for status in OrderStatus}
 
 # Statements are built once: building one costs ~0.5 ms here, running a built one ~30 µs,
 # and saving an order must take milliseconds (PRODUCT.md).
-_o = Order.__table__  # type: ignore[attr-defined]
-_l = OrderLine.__table__  # type: ignore[attr-defined]
-_e = OrderEvent.__table__  # type: ignore[attr-defined]
+_o = table_of(Order)
+_l = table_of(OrderLine)
+_e = table_of(OrderEvent)
 _LINE_INSERT = sa.insert(_l)
 EVENT_INSERT = sa.insert(_e)
 _NEXT_CODES = sa.text(
@@ -48,7 +48,7 @@ _CODES_TAKEN = sa.select(_o.c.code).where(_o.c.code.in_(sa.bindparam("codes", ex
 _IDS_OF_CODES = sa.select(_o.c.code, _o.c.id).where(
     _o.c.code.in_(sa.bindparam("codes", expanding=True))
 )
-_checks = OrderCheck.__table__  # type: ignore[attr-defined]
+_checks = table_of(OrderCheck)
 _LOAD = sa.select(_o).where(_o.c.code == sa.bindparam("code"))
 _LINES = sa.select(_l).where(_l.c.order_id == sa.bindparam("oid")).order_by(_l.c.id)
 LINES_OF = (
@@ -78,7 +78,7 @@ _SET_LINE = (
     .values(qty=sa.bindparam("q"), unit_price=sa.bindparam("p"), reserved=sa.bindparam("r"))
 )
 _DELETE_LINE = sa.delete(_l).where(_l.c.id == sa.bindparam("lid"))
-_pt = Product.__table__  # type: ignore[attr-defined]
+_pt = table_of(Product)
 _PRODUCTS = sa.select(
     _pt.c.id,
     _pt.c.sku,

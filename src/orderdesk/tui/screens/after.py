@@ -8,7 +8,6 @@ within the hour is often a customer kept. Every rule lives in `services.reviews`
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,24 +15,23 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static, Tab, Tabs
 
 from orderdesk.errors import ImportRejected
 from orderdesk.i18n import t
 from orderdesk.models.money import format_money, format_number
-from orderdesk.services import customers, orders, returns, reviews
+from orderdesk.services import customers, returns, reviews
 from orderdesk.services.returns import ReturnRead
 from orderdesk.services.reviews import ReviewRead
 from orderdesk.timeutil import format_local
+from orderdesk.tui.desk import DeskScreen
+from orderdesk.tui.flows import returned_items, stars_text, start_return
 from orderdesk.tui.guard import guarded, report_rejected
 from orderdesk.tui.modals.prompt import Ask, PromptModal
-from orderdesk.tui.modals.return_form import ReturnAnswer, ReturnForm
 from orderdesk.tui.widgets.order_table import capital
 
 if TYPE_CHECKING:
     from orderdesk.models.reads import CustomerRow
-    from orderdesk.tui.app import OrderdeskApp
 
 VIEWS = ("reviews", "returns", "customers")
 REVIEW_COLUMNS = ("stars", "when", "code", "phone", "name", "sku", "comment")
@@ -50,84 +48,7 @@ _ACTIONS = {
 }
 
 
-def stars_text(stars: int) -> Text:
-    return Text("★" * stars + "☆" * (5 - stars), style="bold red" if stars <= 2 else "yellow")
-
-
-def _items(found: ReturnRead) -> str:
-    return ", ".join(
-        f"{ln.sku}×{ln.qty}" + ("" if ln.restock else f" ({t('desk.after.written_off')})")
-        for ln in found.lines
-    )
-
-
-# ---------------------------------------------------------------------- flows
-# Shared with the order page and the customer book: a return or an exchange of one order.
-
-
-def start_return(
-    screen: Screen[object], code: str, done: Callable[[], None], *, swap: bool
-) -> None:
-    desk: OrderdeskApp = screen.app  # type: ignore[assignment]
-    try:
-        with desk.store.read() as session:
-            lines = returns.returnable(session, code)
-            order = orders.get(session, code)
-    except Exception as error:  # noqa: BLE001 - reported, never lost
-        from orderdesk.tui.guard import report
-
-        report(screen, error)
-        return
-
-    def submit(answer: ReturnAnswer) -> str:
-        with desk.store.write() as session:
-            if swap:
-                found = returns.exchange(
-                    session,
-                    order.code,
-                    answer.items,
-                    returns.items_of(answer.give),
-                    reason=answer.reason,
-                )
-                new = orders.get(session, found.exchange_code)
-                return t(
-                    "cli.exchange.done",
-                    code=order.code,
-                    new=new.code,
-                    status=t("status." + new.status.value),
-                    cod=format_money(new.cod),
-                    refund=format_money(found.refund),
-                )
-            found = returns.create(
-                session,
-                order.code,
-                answer.items,
-                reason=answer.reason,
-                write_off=answer.write_off,
-                refund=answer.refund.strip() or None,
-                note=answer.note,
-            )
-            return t(
-                "desk.after.returned",
-                code=order.code,
-                items=_items(found),
-                refund=format_money(found.refund),
-            )
-
-    def closed(message: str | None) -> None:
-        if message:
-            screen.notify(message, markup=False)
-            done()
-
-    title = t(
-        "desk.after.exchange_title" if swap else "desk.after.return_title",
-        code=order.code,
-        name=order.name,
-    )
-    screen.app.push_screen(ReturnForm(title, lines, submit, exchange=swap), closed)
-
-
-class AfterScreen(Screen[None]):
+class AfterScreen(DeskScreen[None]):
     BINDINGS = [
         # Before the table's own ←/→ (which only scroll a row cursor sideways); not while
         # typing a search, where they move in the text.
@@ -152,10 +73,6 @@ class AfterScreen(Screen[None]):
         self.waiting: list[ReviewRead] = []
         self.recent: list[ReturnRead] = []
         self.found: list[CustomerRow] = []
-
-    @property
-    def desk(self) -> OrderdeskApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -233,7 +150,7 @@ class AfterScreen(Screen[None]):
                     found.code,
                     t(f"desk.after.kind.{found.kind}"),
                     t("return_reason." + found.reason.value),
-                    _items(found),
+                    returned_items(found),
                     format_money(found.refund),
                     found.exchange_code or Text("—", style="dim"),
                     key=str(found.id),

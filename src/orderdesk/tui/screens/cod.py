@@ -5,13 +5,11 @@ delivered COD orders no statement has paid yet; `i` reads a statement file."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from orderdesk.carriers import CARRIERS
@@ -20,18 +18,16 @@ from orderdesk.i18n import t
 from orderdesk.models.money import format_money
 from orderdesk.services import cod
 from orderdesk.timeutil import format_local
+from orderdesk.tui.desk import DeskScreen
 from orderdesk.tui.guard import guarded, report_rejected
 from orderdesk.tui.modals.prompt import Ask, PromptModal
-
-if TYPE_CHECKING:
-    from orderdesk.tui.app import OrderdeskApp
 
 STATEMENT_COLUMNS = ("carrier", "statement", "lines", "matched", "paid", "fees", "when")
 ORDER_COLUMNS = ("code", "tracking", "expected", "fees", "paid", "difference")
 MISSING_COLUMNS = ("code", "tracking", "name", "expected", "delivered", "days")
 
 
-class CodScreen(Screen[None]):
+class CodScreen(DeskScreen[None]):
     BINDINGS = [
         Binding("m", "missing", t("desk.cod.missing"), id="cod.missing"),
         Binding("i", "import_file", t("desk.cod.import"), id="cod.import"),
@@ -41,10 +37,6 @@ class CodScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.statements: list[cod.StatementRead] = []
-
-    @property
-    def desk(self) -> OrderdeskApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -6,14 +6,11 @@ carriers give for refused COD parcels; the core decides whether the order may be
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -24,13 +21,11 @@ from orderdesk.models.money import format_money
 from orderdesk.models.reads import CheckItem, OrderDetail, OrderRow
 from orderdesk.services import checklist, customers, orders
 from orderdesk.timeutil import format_local
+from orderdesk.tui.desk import DeskScreen
 from orderdesk.tui.guard import guarded
 from orderdesk.tui.modals.prompt import Ask, PromptModal
 from orderdesk.tui.widgets.order_table import capital
 from orderdesk.tui.widgets.risk import risk_text
-
-if TYPE_CHECKING:
-    from orderdesk.tui.app import OrderdeskApp
 
 
 class ChecklistView(OptionList):
@@ -42,7 +37,7 @@ class ChecklistView(OptionList):
     ]
 
 
-class ConfirmScreen(Screen[None]):
+class ConfirmScreen(DeskScreen[None]):
     BINDINGS = [
         Binding("n", "step(1)", t("desk.next"), id="confirm.next"),
         Binding("p", "step(-1)", t("desk.previous"), id="confirm.previous"),
@@ -58,10 +53,6 @@ class ConfirmScreen(Screen[None]):
         self.queue: list[OrderRow] = []
         self.index = 0
         self.detail: OrderDetail | None = None
-
-    @property
-    def desk(self) -> OrderdeskApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -4,14 +4,11 @@ exchange of the highlighted order."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from orderdesk.i18n import t
@@ -20,14 +17,12 @@ from orderdesk.models.money import format_money
 from orderdesk.models.reads import CustomerBook
 from orderdesk.services import customers
 from orderdesk.timeutil import format_local
+from orderdesk.tui.desk import DeskScreen
+from orderdesk.tui.flows import stars_text, start_return
 from orderdesk.tui.guard import guarded
 from orderdesk.tui.modals.prompt import Ask, PromptModal
 from orderdesk.tui.modals.yesno import YesNoModal
-from orderdesk.tui.screens.after import stars_text
 from orderdesk.tui.widgets.order_table import capital
-
-if TYPE_CHECKING:
-    from orderdesk.tui.app import OrderdeskApp
 
 
 def render_head(book: CustomerBook) -> Table:
@@ -77,7 +72,7 @@ def render_more(book: CustomerBook) -> Text:
     return text
 
 
-class CustomerBookScreen(Screen[None]):
+class CustomerBookScreen(DeskScreen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", t("desk.back"), id="book.back"),
         Binding("n", "notes", t("desk.book.edit_notes"), id="book.notes"),
@@ -91,10 +86,6 @@ class CustomerBookScreen(Screen[None]):
         super().__init__()
         self.phone = phone
         self.book: CustomerBook | None = None
-
-    @property
-    def desk(self) -> OrderdeskApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -221,7 +212,6 @@ class CustomerBookScreen(Screen[None]):
         self.load()
 
     def action_return_goods(self, swap: bool) -> None:
-        from orderdesk.tui.screens.after import start_return
 
         code = self._current()
         if code is not None:

@@ -7,14 +7,12 @@ from `orders.quote`, rules and errors from `orders.create` / `orders.edit`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
 from orderdesk import address, geo, geo_old, validation
@@ -27,14 +25,12 @@ from orderdesk.models.reads import OrderRead
 from orderdesk.services import customers, ledger, orders, paste
 from orderdesk.services.orders import Quote
 from orderdesk.timeutil import format_local
+from orderdesk.tui.desk import DeskScreen
 from orderdesk.tui.guard import guarded
 from orderdesk.tui.widgets.form import Field, FormInput
 from orderdesk.tui.widgets.order_table import capital
 from orderdesk.tui.widgets.picker import Choice, Picker
 from orderdesk.tui.widgets.risk import risk_text
-
-if TYPE_CHECKING:
-    from orderdesk.tui.app import OrderdeskApp
 
 MONEY_FIELDS = ("shipping_fee", "discount", "paid", "cod")
 
@@ -58,7 +54,7 @@ class LinesTable(DataTable[Text]):
     ]
 
 
-class EntryScreen(Screen[None]):
+class EntryScreen(DeskScreen[None]):
     BINDINGS = [
         Binding("ctrl+s", "save", t("desk.save"), id="entry.save", priority=True),
         Binding("ctrl+v", "paste", t("desk.paste"), id="entry.paste", priority=True),
@@ -75,10 +71,6 @@ class EntryScreen(Screen[None]):
         # (ward chosen, the buyer's old address it was chosen for): kept while the ward is.
         self._old_address = ("", "")
         self._choose_ward = False  # the ward field holds an old address to choose from
-
-    @property
-    def desk(self) -> OrderdeskApp:
-        return self.app  # type: ignore[return-value]
 
     # ------------------------------------------------------------------ layout
 

@@ -12,8 +12,6 @@ scan, else leaves.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -30,9 +28,6 @@ from orderdesk.services.handover import HandoverRead
 from orderdesk.tui.guard import guarded
 from orderdesk.tui.modals.yesno import StrictYesNoModal
 from orderdesk.tui.widgets.scan import ScanScreen
-
-if TYPE_CHECKING:
-    from orderdesk.tui.app import OrderdeskApp
 
 COLUMNS = ("tick", "code", "tracking", "name", "phone", "cod")
 
@@ -53,10 +48,6 @@ class HandoverScreen(ScanScreen):
         self.carrier = carrier
         self.handover: HandoverRead | None = None
         self.ticked: list[str] = []  # codes ticked on this screen, newest last
-
-    @property
-    def desk(self) -> OrderdeskApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()

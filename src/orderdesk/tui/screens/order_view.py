@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
 
@@ -22,12 +19,10 @@ from orderdesk.models.money import format_money
 from orderdesk.models.reads import OrderDetail
 from orderdesk.services import orders
 from orderdesk.timeutil import format_local
+from orderdesk.tui.desk import DeskScreen
 from orderdesk.tui.guard import guarded
 from orderdesk.tui.modals.prompt import Ask, PromptModal
 from orderdesk.tui.widgets.order_table import capital
-
-if TYPE_CHECKING:
-    from orderdesk.tui.app import OrderdeskApp
 
 
 def _checklist(found: OrderDetail) -> Text:
@@ -137,7 +132,7 @@ CANCELLABLE = {
 }
 
 
-class OrderView(Screen[None]):
+class OrderView(DeskScreen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", t("desk.back"), id="order.back"),
         Binding("c", "confirm", t("desk.confirm"), id="order.confirm"),
@@ -149,10 +144,6 @@ class OrderView(Screen[None]):
         super().__init__()
         self.code = code
         self.status: OrderStatus | None = None
-
-    @property
-    def desk(self) -> OrderdeskApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()

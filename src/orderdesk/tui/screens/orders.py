@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Static, Tab, Tabs
 from textual.worker import get_current_worker
 
@@ -18,10 +15,8 @@ from orderdesk.models.enums import OrderStatus
 from orderdesk.models.money import format_number
 from orderdesk.models.reads import OrderRow
 from orderdesk.services import orders
+from orderdesk.tui.desk import DeskScreen
 from orderdesk.tui.widgets.order_table import PAGE, OrderTable, capital, header_line
-
-if TYPE_CHECKING:
-    from orderdesk.tui.app import OrderdeskApp
 
 ALL = "all"
 TAB_ORDER: list[str] = [ALL] + [s.value for s in OrderStatus]
@@ -32,7 +27,7 @@ def tab_label(key: str, count: int, capped: bool = False) -> str:
     return f"{name} {format_number(count)}{'+' if capped and count else ''}"
 
 
-class OrdersScreen(Screen[None]):
+class OrdersScreen(DeskScreen[None]):
     BINDINGS = [
         Binding("slash", "search", t("desk.search"), id="orders.search"),
         Binding("left", "status(-1)", t("desk.prev_status"), id="orders.prev_status"),
@@ -46,10 +41,6 @@ class OrdersScreen(Screen[None]):
         super().__init__()
         self.status_key = ALL
         self.search_text = ""
-
-    @property
-    def desk(self) -> OrderdeskApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()

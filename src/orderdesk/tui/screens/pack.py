@@ -12,8 +12,6 @@ saved for it), else closes the screen.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -25,9 +23,6 @@ from orderdesk.services import packing
 from orderdesk.services.packing import PackLine, PackSession, ScanOutcome
 from orderdesk.tui.guard import guarded
 from orderdesk.tui.widgets.scan import ScanScreen
-
-if TYPE_CHECKING:
-    from orderdesk.tui.app import OrderdeskApp
 
 COLUMNS = ("col.sku", "col.product", "col.variant", "pack.col.scanned")
 
@@ -47,10 +42,6 @@ class PackScreen(ScanScreen):
         super().__init__()
         self.pack: PackSession | None = None
         self.packed = 0  # orders packed since the screen opened
-
-    @property
-    def desk(self) -> OrderdeskApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()

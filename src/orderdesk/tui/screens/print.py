@@ -6,14 +6,11 @@ marked printed. Orders already printed are printed again only after the seller s
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import (
     DataTable,
     Footer,
@@ -36,18 +33,16 @@ from orderdesk.printing import printers
 from orderdesk.printing.label import LABEL_SIZES
 from orderdesk.printing.sheet import PAPERS
 from orderdesk.services import print_batches as batch
+from orderdesk.tui.desk import DeskScreen
 from orderdesk.tui.guard import guarded
 from orderdesk.tui.modals.yesno import YesNoModal
-
-if TYPE_CHECKING:
-    from orderdesk.tui.app import OrderdeskApp
 
 # What decides whether to print comes first: a narrow terminal still shows it.
 COLUMNS = ("mark", "code", "name", "cod", "printed", "deliver_by", "carrier", "status", "province")
 _FLAGS = {"labels": "L", "invoices": "H", "picklist": "P", "slips": "S"}
 
 
-class PrintScreen(Screen[None]):
+class PrintScreen(DeskScreen[None]):
     BINDINGS = [
         Binding("space", "mark", t("desk.print.mark"), id="print.mark"),
         Binding("shift+down", "extend(1)", t("desk.print.extend"), id="print.extend_down"),
@@ -67,10 +62,6 @@ class PrintScreen(Screen[None]):
         self.marked: set[str] = set()
         self.files: list[str] = []
         self.worker: Worker[None] | None = None
-
-    @property
-    def desk(self) -> OrderdeskApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -10,14 +10,13 @@ desk's thread: on a large shop a range takes half a second, and keys keep workin
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, OptionList, Static, Tab, Tabs
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
@@ -28,16 +27,14 @@ from orderdesk.paths import prints_dir, private_dir
 from orderdesk.services import report_view, reports
 from orderdesk.services.report_view import Chart
 from orderdesk.services.reports import Range
+from orderdesk.tui.desk import DeskScreen
 from orderdesk.tui.guard import guarded
 from orderdesk.tui.modals.prompt import Ask, PromptModal
-
-if TYPE_CHECKING:
-    from orderdesk.tui.app import OrderdeskApp
 
 RANGES = (*reports.RANGES, "custom")
 
 
-class ReportsScreen(Screen[None]):
+class ReportsScreen(DeskScreen[None]):
     BINDINGS = [
         Binding("left", "range(-1)", t("desk.reports.prev"), id="reports.prev", show=False),
         Binding("right", "range(1)", t("desk.reports.next"), id="reports.next", show=False),
@@ -53,10 +50,6 @@ class ReportsScreen(Screen[None]):
         self.kind = report_view.SHOWN[0]
         self.found: dict[str, Any] = {}
         self.chart: Chart | None = None  # what the plot shows now
-
-    @property
-    def desk(self) -> OrderdeskApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()

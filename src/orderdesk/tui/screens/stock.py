@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
 from orderdesk.i18n import t
@@ -17,12 +14,10 @@ from orderdesk.models.money import format_money
 from orderdesk.models.reads import StockRow
 from orderdesk.services import ledger, stock
 from orderdesk.timeutil import format_local
+from orderdesk.tui.desk import DeskScreen
 from orderdesk.tui.guard import guarded
 from orderdesk.tui.modals.prompt import Ask, PromptModal
 from orderdesk.tui.widgets.order_table import capital
-
-if TYPE_CHECKING:
-    from orderdesk.tui.app import OrderdeskApp
 
 COLUMNS = (
     "col.sku",
@@ -36,7 +31,7 @@ COLUMNS = (
 )
 
 
-class StockScreen(Screen[None]):
+class StockScreen(DeskScreen[None]):
     BINDINGS = [
         Binding("slash", "search", t("desk.search"), id="stock.search"),
         Binding("r", "receive", t("desk.receive"), id="stock.receive"),
@@ -51,10 +46,6 @@ class StockScreen(Screen[None]):
         super().__init__()
         self.rows: list[StockRow] = []
         self.low_only = False
-
-    @property
-    def desk(self) -> OrderdeskApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -8,13 +8,11 @@ highlighted order; every rule lives in `services.tracking` and `services.problem
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, Tab, Tabs
 
 from orderdesk.carriers import REGISTRY, Outcome, status_label
@@ -26,13 +24,11 @@ from orderdesk.services import customers, handover, orders, problems, tracking
 from orderdesk.services.problems import Act, Problem, Rule
 from orderdesk.services.tracking import ShipmentRow
 from orderdesk.timeutil import format_local, utcnow
+from orderdesk.tui.desk import DeskScreen
 from orderdesk.tui.guard import guarded, report_rejected
 from orderdesk.tui.modals.choice import ChoiceModal
 from orderdesk.tui.modals.prompt import Ask, PromptModal
 from orderdesk.tui.widgets.order_table import capital
-
-if TYPE_CHECKING:
-    from orderdesk.tui.app import OrderdeskApp
 
 S = OrderStatus
 PROBLEMS = "problems"
@@ -70,7 +66,7 @@ def _age(moment: datetime | None) -> str:
     return t("desk.track.days", n=days) if days else t("desk.track.today")
 
 
-class TrackScreen(Screen[None]):
+class TrackScreen(DeskScreen[None]):
     BINDINGS = [
         # Before the table's own ←/→ (which only scroll a row cursor sideways).
         Binding(
@@ -98,10 +94,6 @@ class TrackScreen(Screen[None]):
         self.rule: Rule | None = None
         self.problems: list[Problem] = []
         self.rows: list[ShipmentRow] = []
-
-    @property
-    def desk(self) -> OrderdeskApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -7,11 +7,12 @@ screen's bindings are refreshed when that changes.
 
 from __future__ import annotations
 
-from textual.screen import Screen
 from textual.widgets import Input
 
+from orderdesk.tui.desk import DeskScreen
 
-class ScanScreen(Screen[None]):
+
+class ScanScreen(DeskScreen[None]):
     SCAN_FIELD = ""  # the id of the scan Input
 
     def __init__(self) -> None:
